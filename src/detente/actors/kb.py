@@ -1,0 +1,357 @@
+"""The actor knowledge base: countries, seats of power, people with dated roles, organisations,
+international organisations and generic agents, loaded from versioned data files.
+
+``load_knowledge_base()`` reads the packaged files (and any user files) once; the result is
+immutable and passed to the stages that need it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pycountry
+import yaml
+
+from detente.errors import DataFileError
+from detente.records import Entity
+
+SECTORS = frozenset(
+    "COP GOV JUD LEG MIL PRM PTY REB SPY UAF UNK AGR BUS CRM CVL EDU ELI JRN LAB MED REF OPP PRE "
+    "REL SOC".split()
+)
+NON_STATE_CODES = frozenset({"IGO", "UNO", "EUR", "NGO", "ISM", "IMG", "MNC"})
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    title: str
+    titles: tuple[str, ...]
+    sector: str
+    start: dt.date | None
+    end: dt.date | None
+    country: str | None = None
+
+    def holds_on(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class KBEntry:
+    """One knowledge-base entity. ``kind``: country, capital, adjective, person, organization."""
+
+    id: str
+    kind: str
+    name: str
+    country: str | None
+    sector: str | None
+    aliases: tuple[str, ...] = ()
+    roles: tuple[Role, ...] = ()
+    wikidata: str | None = None
+
+    def role_on(self, day: dt.date | None) -> Role | None:
+        """The role held on ``day``; without a day, the latest role."""
+        if not self.roles:
+            return None
+        if day is None:
+            return self.roles[-1]
+        current = [role for role in self.roles if role.holds_on(day)]
+        return current[-1] if current else None
+
+    def entity(self, day: dt.date | None = None) -> Entity:
+        role = self.role_on(day)
+        country = self.country
+        sector = self.sector
+        if role is not None:
+            country = role.country or country
+            sector = role.sector
+        elif self.kind == "person" and self.roles and day is not None:
+            # Out of office on that day: a former official (PLOVER's ELI sector).
+            sector = "ELI"
+        return Entity(
+            code=country or "UNK",
+            sector=sector,
+            name=self.name,
+            entity_id=f"{self.kind}:{self.id}",
+            role=role.title if role else None,
+        )
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    entries: Mapping[str, KBEntry]
+    agents: Mapping[str, str]  # lemma or phrase (lower case) → sector
+    adjectives: Mapping[str, str]  # adjective or demonym (lower case) → ISO3
+    _by_alias: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def get(self, key: str) -> KBEntry:
+        return self.entries[key]
+
+    def by_alias(self, text: str) -> list[KBEntry]:
+        return [self.entries[k] for k in self._by_alias.get(_norm(text), ())]
+
+    def country(self, iso3: str) -> KBEntry | None:
+        return self.entries.get(f"country:{iso3}")
+
+    def country_code(self, text: str) -> str | None:
+        """ISO3 for a country name, adjective or capital written in ``text``."""
+        key = _norm(text)
+        if key in self.adjectives:
+            return self.adjectives[key]
+        for entry in self.by_alias(text):
+            if entry.kind in ("country", "capital", "adjective") and entry.country:
+                return entry.country
+        return None
+
+    def patterns(self) -> list[dict[str, Any]]:
+        """EntityRuler phrase patterns: label ACTOR, id = knowledge-base key."""
+        out: list[dict[str, Any]] = []
+        for key, entry in self.entries.items():
+            for alias in {entry.name, *entry.aliases}:
+                for form in _case_forms(alias):
+                    out.append({"label": "ACTOR", "pattern": form, "id": key})
+        return out
+
+    def surnames(self) -> dict[str, str]:
+        """Unambiguous person surnames (lower case) → key, for tolerant matching of misspellings."""
+        found: dict[str, set[str]] = defaultdict(set)
+        for key, entry in self.entries.items():
+            if entry.kind == "person":
+                for alias in (entry.name, *entry.aliases):
+                    found[alias.split()[-1].lower()].add(key)
+        return {name: next(iter(keys)) for name, keys in found.items() if len(keys) == 1}
+
+    def lookup(self, text: str, day: dt.date | None = None) -> list[Entity]:
+        return [entry.entity(day) for entry in self.by_alias(text)]
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.replace("’", "'").split()).lower()
+
+
+def _case_forms(alias: str) -> set[str]:
+    forms = {alias}
+    if alias.startswith("the "):
+        forms.add("The " + alias[4:])
+    return forms
+
+
+def _date(value: Any, origin: str, what: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value
+    text = str(value)
+    try:
+        if len(text) == 7:
+            return dt.date.fromisoformat(text + "-01")
+        if len(text) == 4:
+            return dt.date(int(text), 1, 1)
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise DataFileError(origin, f"{what}: {text!r} is not YYYY-MM-DD, YYYY-MM or YYYY") from None
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (value or "").split("|") if part.strip())
+
+
+def _check_code(code: str | None, origin: str, what: str) -> None:
+    if code is None or code in NON_STATE_CODES or code == "KOS":
+        return
+    if pycountry.countries.get(alpha_3=code) is None:
+        raise DataFileError(origin, f"{what}: {code!r} is not an ISO 3166 alpha-3 or PLOVER code")
+
+
+def _check_sector(sector: str | None, origin: str, what: str) -> None:
+    if sector is not None and sector not in SECTORS:
+        raise DataFileError(origin, f"{what}: unknown PLOVER sector {sector!r}")
+
+
+def parse_countries(text: str, origin: str) -> list[KBEntry]:
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
+    out: list[KBEntry] = []
+    reader = csv.DictReader(io.StringIO("\n".join(lines)))
+    required = {"iso3", "name", "aliases", "adjectives", "capitals"}
+    if not reader.fieldnames or not required <= set(reader.fieldnames):
+        raise DataFileError(origin, f"header must name {sorted(required)}")
+    for row in reader:
+        code = (row["iso3"] or "").strip()
+        where = f"row for {code or '?'}"
+        _check_code(code, origin, where)
+        out.append(KBEntry(code, "country", row["name"].strip(), code, None, _split(row["aliases"])))
+        adjectives = _split(row["adjectives"])
+        if adjectives:
+            out.append(KBEntry(code, "adjective", adjectives[0], code, None, adjectives[1:]))
+        capitals = _split(row["capitals"])
+        if capitals:
+            out.append(KBEntry(code, "capital", capitals[0], code, "GOV", capitals[1:]))
+    return out
+
+
+def _pycountry_entries(known: set[str]) -> list[KBEntry]:
+    out = []
+    for country in pycountry.countries:
+        code = country.alpha_3
+        if code in known:
+            continue
+        names = {getattr(country, attr, None) for attr in ("name", "common_name", "official_name")}
+        names.discard(None)
+        name = getattr(country, "common_name", None) or country.name
+        aliases = tuple(sorted(str(n) for n in names if n != name))
+        out.append(KBEntry(code, "country", str(name), code, None, aliases))
+    return out
+
+
+def parse_people(raw: Any, origin: str) -> list[KBEntry]:
+    if not isinstance(raw, dict) or not isinstance(raw.get("people"), list):
+        raise DataFileError(origin, "expected a mapping with a 'people' list")
+    out = []
+    for number, item in enumerate(raw["people"], start=1):
+        where = f"person #{number} ({item.get('id', '?') if isinstance(item, dict) else '?'})"
+        if not isinstance(item, dict) or not item.get("id") or not item.get("name"):
+            raise DataFileError(origin, f"{where}: needs 'id' and 'name'")
+        country = item.get("country")
+        _check_code(country, origin, where)
+        roles = []
+        for role in item.get("roles") or []:
+            _check_sector(role.get("sector"), origin, where)
+            _check_code(role.get("country"), origin, where)
+            start = _date(role.get("start"), origin, f"{where} start")
+            end = _date(role.get("end"), origin, f"{where} end")
+            if start and end and end < start:
+                raise DataFileError(origin, f"{where}: role ends before it starts")
+            roles.append(
+                Role(
+                    str(role.get("title", "")),
+                    tuple(str(t).lower() for t in role.get("titles") or ()),
+                    str(role.get("sector") or "GOV"),
+                    start,
+                    end,
+                    role.get("country"),
+                )
+            )
+        roles.sort(key=lambda r: r.start or dt.date.min)
+        out.append(
+            KBEntry(
+                str(item["id"]),
+                "person",
+                str(item["name"]),
+                country,
+                None,
+                tuple(str(v) for v in item.get("variants") or ()),
+                tuple(roles),
+                item.get("wikidata"),
+            )
+        )
+    return out
+
+
+def parse_organizations(raw: Any, origin: str) -> list[KBEntry]:
+    if not isinstance(raw, dict) or not isinstance(raw.get("organizations"), list):
+        raise DataFileError(origin, "expected a mapping with an 'organizations' list")
+    out = []
+    for number, item in enumerate(raw["organizations"], start=1):
+        where = f"organization #{number}"
+        if not isinstance(item, dict) or not item.get("id") or not item.get("name"):
+            raise DataFileError(origin, f"{where}: needs 'id' and 'name'")
+        _check_code(item.get("country"), origin, where)
+        _check_sector(item.get("sector"), origin, where)
+        out.append(
+            KBEntry(
+                str(item["id"]),
+                "organization",
+                str(item["name"]),
+                item.get("country"),
+                item.get("sector"),
+                tuple(str(a) for a in item.get("aliases") or ()),
+                (),
+                item.get("wikidata"),
+            )
+        )
+    return out
+
+
+def parse_agents(raw: Any, origin: str) -> dict[str, str]:
+    if not isinstance(raw, dict) or not isinstance(raw.get("agents"), dict):
+        raise DataFileError(origin, "expected a mapping with an 'agents' mapping")
+    out: dict[str, str] = {}
+    for sector, words in raw["agents"].items():
+        _check_sector(sector, origin, f"agents {sector}")
+        for word in words:
+            out[_norm(str(word))] = str(sector)
+    return out
+
+
+def _packaged(name: str) -> str:
+    return resources.files("detente.actors").joinpath("data", name).read_text("utf-8")
+
+
+def _yaml(text: str, origin: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise DataFileError(origin, f"not valid YAML ({getattr(exc, 'problem', exc)})", line) from None
+
+
+def load_user_file(path: Path) -> tuple[list[KBEntry], dict[str, str]]:
+    """A user's actor file: YAML with any of 'people', 'organizations', 'agents'."""
+    origin = str(path)
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise DataFileError(origin, f"cannot read ({exc.strerror})") from None
+    raw = _yaml(text, origin)
+    if not isinstance(raw, dict):
+        raise DataFileError(origin, "expected a mapping with 'people', 'organizations' or 'agents'")
+    entries: list[KBEntry] = []
+    if "people" in raw:
+        entries += parse_people(raw, origin)
+    if "organizations" in raw:
+        entries += parse_organizations(raw, origin)
+    agents = parse_agents(raw, origin) if "agents" in raw else {}
+    if not entries and not agents:
+        raise DataFileError(origin, "no 'people', 'organizations' or 'agents' found")
+    return entries, agents
+
+
+def build(entries: Iterable[KBEntry], agents: Mapping[str, str]) -> KnowledgeBase:
+    table: dict[str, KBEntry] = {}
+    for entry in entries:
+        table[f"{entry.kind}:{entry.id}"] = entry  # later files override earlier ones
+    adjectives: dict[str, str] = {}
+    by_alias: dict[str, list[str]] = defaultdict(list)
+    for key, entry in table.items():
+        for alias in (entry.name, *entry.aliases):
+            if key not in by_alias[_norm(alias)]:
+                by_alias[_norm(alias)].append(key)
+            if entry.kind == "adjective" and entry.country:
+                adjectives[_norm(alias)] = entry.country
+    return KnowledgeBase(
+        table, dict(agents), adjectives, {k: tuple(v) for k, v in by_alias.items()}
+    )
+
+
+def load_knowledge_base(extra_files: Sequence[Path] = ()) -> KnowledgeBase:
+    """The packaged knowledge base, extended or overridden by the user's files in order."""
+    entries = parse_countries(_packaged("countries.csv"), "detente/actors/data/countries.csv")
+    entries += _pycountry_entries({e.id for e in entries if e.kind == "country"})
+    entries += parse_people(_yaml(_packaged("people.yaml"), "people.yaml"), "people.yaml")
+    entries += parse_organizations(
+        _yaml(_packaged("organizations.yaml"), "organizations.yaml"), "organizations.yaml"
+    )
+    agents = parse_agents(_yaml(_packaged("agents.yaml"), "agents.yaml"), "agents.yaml")
+    for path in extra_files:
+        more, more_agents = load_user_file(path)
+        entries += more
+        agents = {**agents, **more_agents}
+    return build(entries, agents)

@@ -1,0 +1,65 @@
+"""The one exception tree of detente.
+
+    DetenteError                  root: catch this to catch everything detente raises
+    ├── ConfigError               a setting, option or model name that cannot be used
+    ├── DataFileError             a packaged or user data file (actors, lexicon, ontology) is malformed
+    ├── InputError                one input document cannot be read; the batch goes on
+    │   ├── EmptyInputError       nothing to code (empty file, no text after extraction)
+    │   ├── DecodeError           not text: binary content or invalid UTF-8
+    │   ├── InputTooLargeError    above the configured size limit
+    │   └── UnsupportedLanguageError  text detected in a language detente does not code yet
+    └── StoreError                the event store cannot be opened, migrated or written
+
+Every error carries a one-line message meant for the person at the terminal.
+"""
+
+from __future__ import annotations
+
+
+class DetenteError(Exception):
+    """Root of every error detente raises on purpose."""
+
+
+class ConfigError(DetenteError):
+    """A setting, option or model name that cannot be used."""
+
+
+class DataFileError(DetenteError):
+    """A data file is malformed; the message names the file and, where known, the line."""
+
+    def __init__(self, path: str, message: str, line: int | None = None) -> None:
+        where = f"{path}:{line}" if line is not None else path
+        super().__init__(f"{where}: {message}")
+        self.path = path
+        self.line = line
+
+
+class InputError(DetenteError):
+    """One input cannot be read. ``source`` names it (a path, a URL or a record id)."""
+
+    reason = "unreadable"
+
+    def __init__(self, source: str, message: str) -> None:
+        super().__init__(f"{source}: {message}")
+        self.source = source
+        self.detail = message
+
+
+class EmptyInputError(InputError):
+    reason = "empty"
+
+
+class DecodeError(InputError):
+    reason = "not-text"
+
+
+class InputTooLargeError(InputError):
+    reason = "too-large"
+
+
+class UnsupportedLanguageError(InputError):
+    reason = "language"
+
+
+class StoreError(DetenteError):
+    """The event store cannot be opened, migrated or written."""

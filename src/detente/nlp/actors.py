@@ -1,0 +1,325 @@
+"""Actor mentions: resolve the noun phrase at a token to knowledge-base entities.
+
+Handles named actors (countries, seats of power, people, organisations), generic agents that take
+their country from a modifier ("Belarusian border guards"), co-actors ("Minsk and Kyiv"),
+pronouns and "both sides" from the document's recent mentions, and misspelt surnames.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from spacy.tokens import Doc, Span, Token
+
+from detente.actors import KBEntry, KnowledgeBase
+from detente.records import ActorMention, Entity
+
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
+THING_PRONOUNS = frozenset({"it", "its"})
+RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
+PAIR_HEADS = frozenset({"side", "country", "state", "neighbour", "neighbor", "nation", "party", "capital"})
+PAIR_DETS = frozenset({"both", "two"})
+LOOK_THROUGH_PREPS = frozenset({"of", "in", "from", "within"})
+_MIN_FUZZY = 86.0
+
+
+def _plain(text: str) -> str:
+    return text.replace("’", "'").lower()
+
+
+@dataclass
+class Context:
+    """What a document has said so far, for pronouns and "both sides"."""
+
+    kb: KnowledgeBase
+    day: dt.date | None
+    surnames: dict[str, str]
+    people: list[ActorMention] = field(default_factory=list)
+    things: list[ActorMention] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    border_pair: tuple[str, str] | None = None
+
+    def remember(self, mentions: Iterable[ActorMention]) -> None:
+        for mention in mentions:
+            entity = mention.entity
+            if entity.entity_id and entity.entity_id.startswith("person:"):
+                self.people.append(mention)
+            else:
+                self.things.append(mention)
+            if len(entity.code) == 3 and entity.code.isalpha() and entity.code.isupper():
+                if entity.code in self.countries:
+                    self.countries.remove(entity.code)
+                self.countries.append(entity.code)
+
+    def pair(self) -> list[str]:
+        return self.countries[-2:] if len(self.countries) >= 2 else []
+
+
+def actor_spans(doc: Doc) -> dict[int, Span]:
+    """Token index → the knowledge-base entity span covering it."""
+    found: dict[int, Span] = {}
+    for ent in doc.ents:
+        if ent.label_ == "ACTOR":
+            for token in ent:
+                found[token.i] = ent
+    return found
+
+
+class Resolver:
+    """Resolves tokens of one parsed document to actor mentions."""
+
+    def __init__(self, doc: Doc, ctx: Context) -> None:
+        self.doc = doc
+        self.ctx = ctx
+        self.kb = ctx.kb
+        self.spans = actor_spans(doc)
+
+    # -- helpers ---------------------------------------------------------------------------
+    def entry(self, token: Token) -> KBEntry | None:
+        span = self.spans.get(token.i)
+        if span is None or not span.ent_id_:
+            return None
+        return self.kb.entries.get(span.ent_id_)
+
+    def mention(self, tokens: Span | Token, entity: Entity, sent: Span) -> ActorMention:
+        if isinstance(tokens, Token):
+            start, end = tokens.idx, tokens.idx + len(tokens.text)
+        else:
+            start, end = tokens.start_char, tokens.end_char
+        return ActorMention(
+            self.doc.text[start:end], start - sent.start_char, end - sent.start_char, entity
+        )
+
+    def country_modifiers(self, head: Token) -> list[tuple[Token, str]]:
+        """Countries named in a noun's modifiers: adjectives, compounds, possessives, of-phrases."""
+        found: list[tuple[Token, str]] = []
+        for child in head.children:
+            if child.dep_ in ("amod", "compound", "poss", "nmod", "npadvmod"):
+                code = self.country_of(child)
+                if code is None and child.dep_ == "compound":
+                    for grand in child.children:
+                        if grand.dep_ in ("amod", "compound") and self.country_of(grand):
+                            child, code = grand, self.country_of(grand)
+                            break
+                if code:
+                    found.append((child, code))
+                    for conj in child.conjuncts:
+                        more = self.country_of(conj)
+                        if more and more != code:
+                            found.append((conj, more))
+            elif child.dep_ == "prep" and child.lower_ in ("of", "from", "in"):
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        code = self.country_of(obj)
+                        if code:
+                            found.append((obj, code))
+        return found
+
+    def clause_country(self, token: Token) -> list[tuple[Token, str]]:
+        """A country the clause is set in: "In Russia, commentators accused ..."."""
+        current = token
+        for _ in range(4):
+            current = current.head
+            if current.pos_ in ("VERB", "AUX"):
+                for child in current.children:
+                    if child.dep_ == "prep" and child.lower_ == "in":
+                        for obj in child.children:
+                            code = self.country_of(obj) if obj.dep_ == "pobj" else None
+                            if code:
+                                return [(obj, code)]
+            if current.head is current:
+                break
+        return []
+
+    def country_of(self, token: Token) -> str | None:
+        entry = self.entry(token)
+        if entry is not None and entry.kind in ("country", "adjective", "capital"):
+            return entry.country
+        return None
+
+    def phrase_span(self, head: Token, sent: Span) -> Span:
+        left = head.i
+        for child in head.lefts:
+            if child.dep_ in ("amod", "compound", "poss", "nmod", "nummod") and child.i >= sent.start:
+                left = min(left, child.left_edge.i)
+        return self.doc[left : head.i + 1]
+
+    # -- resolution ------------------------------------------------------------------------
+    def resolve(self, token: Token, sent: Span, *, conjuncts: bool = True) -> list[ActorMention]:
+        found = self._resolve_one(token, sent, depth=0)
+        if conjuncts:
+            for conj in token.conjuncts:
+                if conj.i > token.i:
+                    found += self._resolve_one(conj, sent, depth=0)
+        unique: dict[tuple[str, str | None, str | None], ActorMention] = {}
+        for mention in found:
+            key = (mention.entity.code, mention.entity.sector, mention.entity.entity_id)
+            unique.setdefault(key, mention)
+        return list(unique.values())
+
+    def _resolve_one(self, token: Token, sent: Span, depth: int) -> list[ActorMention]:
+        if depth > 3:
+            return []
+        lower = token.lower_
+        if lower in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
+            return self._resolve_one(token.head.head, sent, depth + 1)
+        if token.pos_ == "PRON" or lower in PERSON_PRONOUNS | THING_PRONOUNS:
+            return self._pronoun(token, sent)
+        if token.lemma_.lower() in PAIR_HEADS and any(
+            c.lower_ in PAIR_DETS for c in token.children
+        ):
+            return self._pair(token, sent)
+        entry = self.entry(token)
+        if entry is not None:
+            return self._named(token, entry, sent)
+        agent = self._agent(token, sent)
+        if agent:
+            return agent
+        if token.pos_ == "PROPN":
+            fuzzy = self._fuzzy(token, sent)
+            if fuzzy:
+                return fuzzy
+        # Look through "numbers of X", "materials in the X media", appositions.
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ in LOOK_THROUGH_PREPS:
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        found = self._resolve_one(obj, sent, depth + 1)
+                        if found:
+                            return found + [
+                                m for c in obj.conjuncts for m in self._resolve_one(c, sent, depth + 1)
+                            ]
+            if child.dep_ in ("appos", "poss"):
+                found = self._resolve_one(child, sent, depth + 1)
+                if found:
+                    return found
+        return []
+
+    def _named(self, token: Token, entry: KBEntry, sent: Span) -> list[ActorMention]:
+        span = self.spans[token.i]
+        entity = entry.entity(self.ctx.day)
+        if entry.country is None and entry.kind == "organization":
+            root = span.root
+            modifiers = self.country_modifiers(root) or self.country_modifiers(token)
+            if not modifiers:
+                return []
+            return [
+                self.mention(
+                    self.doc[min(mod.i, span.start) : span.end],
+                    Entity(code, entry.sector, entry.name, f"{entry.kind}:{entry.id}"),
+                    sent,
+                )
+                for mod, code in modifiers
+            ]
+        if entry.kind == "adjective":
+            # "Ukrainian" heading a phrase: the country; "the Ukrainians" as a people.
+            entity = Entity(entry.country or "UNK", None, self.kb.get(f"country:{entry.country}").name
+                            if self.kb.country(entry.country or "") else entry.name)
+        return [self.mention(span, entity, sent)]
+
+    def _agent_sector(self, token: Token) -> str | None:
+        lemma = _plain(token.lemma_)
+        compounds = [c for c in token.lefts if c.dep_ in ("compound", "amod") and c.pos_ != "PROPN"]
+        for child in compounds:
+            for key in (f"{_plain(child.lemma_)} {lemma}", f"{_plain(child.text)} {_plain(token.text)}"):
+                sector = self.kb.agents.get(key)
+                if sector:
+                    return sector
+        return self.kb.agents.get(lemma) or self.kb.agents.get(_plain(token.text))
+
+    def _agent(self, token: Token, sent: Span) -> list[ActorMention]:
+        if token.pos_ not in ("NOUN", "PROPN"):
+            return []
+        sector = self._agent_sector(token)
+        if sector is None:
+            return []
+        modifiers = self.country_modifiers(token) or self.clause_country(token)
+        phrase = self.phrase_span(token, sent)
+        out = []
+        for _, code in modifiers:
+            country = self.kb.country(code)
+            name = f"{country.name if country else code} {token.lemma_.lower()}"
+            out.append(self.mention(phrase, Entity(code, sector, name), sent))
+        return out
+
+    def _pronoun(self, token: Token, sent: Span) -> list[ActorMention]:
+        lower = token.lower_
+        if lower in PERSON_PRONOUNS:
+            earlier = [m for m in self._sentence_people(sent, before=token.idx)] or self.ctx.people[-1:]
+            if earlier:
+                last = earlier[-1]
+                return [self.mention(token, last.entity, sent)]
+        if lower in THING_PRONOUNS:
+            here = self._sentence_things(sent, token)
+            if here:
+                return [self.mention(token, here[-1], sent)]
+            if self.ctx.things:
+                return [self.mention(token, self.ctx.things[-1].entity, sent)]
+        return []
+
+    def _sentence_things(self, sent: Span, pronoun: Token) -> list[Entity]:
+        out = []
+        for ent in sent.ents:
+            if ent.label_ != "ACTOR" or ent.end_char > pronoun.idx or ent.ent_id_.startswith("person:"):
+                continue
+            entry = self.kb.entries.get(ent.ent_id_)
+            if entry is not None and entry.country and entry.kind in ("country", "capital", "organization"):
+                out.append(entry.entity(self.ctx.day))
+        return out
+
+    def _sentence_people(self, sent: Span, before: int) -> list[ActorMention]:
+        out = []
+        for ent in sent.ents:
+            if ent.label_ == "ACTOR" and ent.end_char <= before and ent.ent_id_.startswith("person:"):
+                entry = self.kb.entries.get(ent.ent_id_)
+                if entry is not None:
+                    out.append(self.mention(ent, entry.entity(self.ctx.day), sent))
+        return out
+
+    def _pair(self, token: Token, sent: Span) -> list[ActorMention]:
+        codes = self._sentence_countries(sent, before=token.idx) or self.ctx.pair()
+        codes = codes[-2:]
+        if len(codes) < 2:
+            return []
+        phrase = self.doc[token.left_edge.i : token.i + 1]
+        out = []
+        for code in codes:
+            country = self.kb.country(code)
+            out.append(self.mention(phrase, Entity(code, None, country.name if country else code), sent))
+        return out
+
+    def _sentence_countries(self, sent: Span, before: int) -> list[str]:
+        codes: list[str] = []
+        for ent in sent.ents:
+            if ent.label_ == "ACTOR" and ent.end_char <= before:
+                entry = self.kb.entries.get(ent.ent_id_)
+                if entry is not None and entry.country and entry.kind != "organization":
+                    if entry.country in codes:
+                        codes.remove(entry.country)
+                    codes.append(entry.country)
+        return codes if len(codes) >= 2 else []
+
+    def _fuzzy(self, token: Token, sent: Span) -> list[ActorMention]:
+        text = token.text
+        if len(text) < 6 or not text[0].isupper():
+            return []
+        match = process.extractOne(
+            text.lower(), list(self.ctx.surnames), scorer=fuzz.ratio, score_cutoff=_MIN_FUZZY
+        )
+        if match is None or match[0][0] != text[0].lower():
+            return []
+        entry = self.kb.entries[self.ctx.surnames[match[0]]]
+        return [self.mention(token, entry.entity(self.ctx.day), sent)]
+
+    def all_mentions(self, sent: Span) -> list[ActorMention]:
+        """Every named actor in the sentence (for the document's memory)."""
+        out = []
+        for ent in sent.ents:
+            if ent.label_ == "ACTOR" and ent.ent_id_:
+                entry = self.kb.entries.get(ent.ent_id_)
+                if entry is not None and entry.country:
+                    out.extend(self._named(ent.root, entry, sent))
+        return out

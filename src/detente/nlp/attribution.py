@@ -1,0 +1,115 @@
+"""Who says so, and how sure: reported speech (claimed_by) and status (asserted ... hypothetical)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from detente.ontology import Lexicon
+from detente.records import Status
+
+# Relations through which a clause inherits its governing clause's speaker and status.
+_UPWARD = frozenset(
+    {"ccomp", "conj", "xcomp", "advcl", "pcomp", "prep", "pobj", "dobj", "acl", "relcl", "parataxis", "csubj",
+     "nsubjpass", "nsubj", "attr", "oprd", "advmod", "npadvmod", "appos"}
+)
+_MODAL_HYPOTHETICAL = frozenset({"could", "might", "may", "would", "should", "must"})
+_MODAL_FUTURE = frozenset({"will", "shall", "'ll"})
+_CONDITIONAL_MARKS = frozenset({"if", "unless", "whether"})
+SPEECH_NOUNS = frozenset({"statement", "claim", "announcement", "allegation", "report", "assertion",
+                          "accusation", "warning", "message", "note"})
+_PRIORITY = [Status.NEGATED, Status.DENIED, Status.HYPOTHETICAL, Status.PLANNED, Status.ALLEGED]
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """What governs a trigger: the speech verb above it (if any) and the statuses found."""
+
+    speech_verb: Token | None
+    statuses: frozenset[Status]
+    ordered_by: Token | None  # an ordering verb above ("instructed ... to pull back")
+    accused_by: Token | None  # "accused X of doing": the accuse verb
+
+
+def _negated(token: Token) -> bool:
+    for child in token.children:
+        if child.dep_ == "neg":
+            following = token.doc[child.i + 1] if child.i + 1 < len(token.doc) else None
+            if following is not None and following.lower_ == "only":
+                continue
+            return True
+    return False
+
+
+def _own_statuses(token: Token, lexicon: Lexicon) -> set[Status]:
+    found: set[Status] = set()
+    if _negated(token):
+        found.add(Status.NEGATED)
+    for child in token.children:
+        lower = child.lower_
+        if child.dep_ in ("aux", "auxpass"):
+            if lower in _MODAL_HYPOTHETICAL:
+                found.add(Status.HYPOTHETICAL)
+            elif lower in _MODAL_FUTURE:
+                found.add(Status.PLANNED)
+        if child.dep_ == "mark" and lower in _CONDITIONAL_MARKS:
+            found.add(Status.HYPOTHETICAL)
+        if child.dep_ in ("amod", "advmod") and lower in lexicon.hedges:
+            found.add(Status.ALLEGED)
+    # "is going to withdraw"
+    if token.dep_ == "xcomp" and token.head.lemma_ == "go" and token.head.tag_ == "VBG":
+        found.add(Status.PLANNED)
+    return found
+
+
+def frame(trigger: Token, lexicon: Lexicon) -> Frame:
+    statuses = _own_statuses(trigger, lexicon)
+    speech: Token | None = None
+    ordered: Token | None = None
+    accused: Token | None = None
+    current = trigger
+    for _ in range(8):
+        parent = current.head
+        if parent is current or current.dep_ not in _UPWARD:
+            break
+        lemma = parent.lemma_.lower()
+        relation = current.dep_
+        if relation in ("ccomp", "parataxis") and lemma in lexicon.speech and speech is None:
+            speech = parent
+            if lemma in lexicon.deny_verbs:
+                statuses.add(Status.DENIED)
+        elif relation == "xcomp" and lemma in lexicon.planning:
+            statuses.add(Status.PLANNED)
+        elif relation in ("xcomp", "ccomp") and lemma in lexicon.ordering and ordered is None:
+            ordered = parent
+        elif relation in ("xcomp", "pcomp", "pobj") and lemma in lexicon.negating:
+            statuses.add(Status.NEGATED)
+        elif relation == "pcomp" and current.head.dep_ == "prep" and lemma in ("of", "for"):
+            grand = parent.head
+            if grand.lemma_.lower() in ("accuse", "blame", "charge", "suspect") and accused is None:
+                accused = grand
+        if relation == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in current.children
+        ):
+            statuses.add(Status.HYPOTHETICAL)
+        if relation in ("acl", "ccomp") and lemma in SPEECH_NOUNS and speech is None:
+            # "issued a statement that ...": the verb of the statement carries the speaker.
+            if parent.head.pos_ in ("VERB", "AUX"):
+                speech = parent.head
+        if parent.pos_ in ("VERB", "AUX") and relation in ("xcomp", "ccomp", "conj", "advcl", "csubj"):
+            statuses |= {s for s in _own_statuses(parent, lexicon) if s != Status.ALLEGED} - (
+                {Status.NEGATED} if relation == "conj" else set()
+            )
+        current = parent
+    return Frame(speech, frozenset(statuses), ordered, accused)
+
+
+def decide_status(statuses: frozenset[Status] | set[Status], *, third_party_claim: bool) -> Status:
+    found = set(statuses)
+    if third_party_claim:
+        found.add(Status.ALLEGED)
+    for status in _PRIORITY:
+        if status in found:
+            return status
+    return Status.ASSERTED

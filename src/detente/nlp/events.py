@@ -1,0 +1,474 @@
+"""The event coder: predicates in a parsed sentence → candidate PLOVER events with their arguments.
+
+Rules come from the lexicon (data). For each trigger the coder finds the actor (subject, agent of a
+passive, the subject inherited from a governing clause, or the owner of the object), the recipient
+(by the rule's slots), the speaker of reported speech (claimed_by) and the status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from detente.nlp.actors import Resolver
+from detente.nlp.attribution import Frame, decide_status, frame
+from detente.nlp.borders import BorderRef, border_countries, find_border
+from detente.ontology import Lexicon, Ontology, Rule
+from detente.records import ActorMention, Entity, EventType, Status
+
+# Verbs that make a nominal trigger ("ordered the withdrawal") an event of its own.
+LICENSING_VERBS = frozenset(
+    {"announce", "order", "conduct", "carry", "complete", "begin", "start", "launch", "hold", "stage",
+     "make", "report", "confirm", "cite", "take", "continue", "finish", "end", "spark", "trigger",
+     "observe", "record", "detect", "coordinate", "implement", "perform", "undertake", "accuse"}
+)
+HAPPEN_VERBS = frozenset({"take", "begin", "start", "happen", "occur", "spark", "follow", "prompt",
+                          "continue", "trigger", "provoke", "cause"})
+POSTURE = frozenset({EventType.MOBILIZE, EventType.RETREAT, EventType.COERCE, EventType.ASSAULT})
+
+
+@dataclass
+class Candidate:
+    trigger: Token
+    rule: Rule
+    event: EventType
+    mode: str | None
+    context: tuple[str, ...]
+    actors: list[ActorMention]
+    recipients: list[ActorMention]
+    claimed_by: ActorMention | None
+    status: Status
+    confidence: float
+    words: list[Token] = field(default_factory=list)
+    border: BorderRef | None = None
+    derived: bool = False
+
+
+def _is_country(code: str) -> bool:
+    return len(code) == 3 and code.isupper() and code not in ("IGO", "UNO", "EUR", "NGO", "UNK")
+
+
+def _same_side(mention: ActorMention, actors: list[ActorMention], codes: set[str]) -> bool:
+    """A recipient that is the actor itself (same country and sector, or a bare country)."""
+    entity = mention.entity
+    if entity.code not in codes:
+        return False
+    if entity.sector is None:
+        return True
+    return any(a.entity.code == entity.code and a.entity.sector in (entity.sector, None) for a in actors)
+
+
+PARTICLES = frozenset({"back", "out", "up", "down", "off", "away", "in"})
+
+
+def _particle(token: Token) -> str | None:
+    for child in token.children:
+        if child.dep_ == "prt" or (
+            child.dep_ == "advmod" and child.lower_ in PARTICLES and child.i > token.i
+        ):
+            return child.lower_
+    return None
+
+
+def _passive(token: Token) -> bool:
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children)
+
+
+def direct_object(token: Token) -> Token | None:
+    wanted = ("nsubjpass",) if _passive(token) else ("dobj", "attr")
+    for child in token.children:
+        if child.dep_ in wanted:
+            if child.lower_ in ("that", "which") and token.dep_ == "relcl":
+                return token.head
+            return child
+    if token.dep_ == "relcl" and not _passive(token) and token.head.pos_ in ("NOUN", "PROPN"):
+        return token.head
+    # "withdraw from the border their troops" rarely; "accused of X" has no object
+    return None
+
+
+def object_lemmas(obj: Token) -> set[str]:
+    """Lemmas that describe an object: its head, compounds, conjuncts and "of"-phrases."""
+    found: set[str] = set()
+    stack = [obj]
+    seen: set[int] = set()
+    while stack:
+        token = stack.pop()
+        if token.i in seen:
+            continue
+        seen.add(token.i)
+        lemma = token.lemma_.lower()
+        found.add(lemma)
+        found.add(token.lower_)
+        for child in token.children:
+            if child.dep_ in ("compound", "amod"):
+                found.add(f"{child.lemma_.lower()} {lemma}")
+                found.add(child.lemma_.lower())
+            if child.dep_ == "conj":
+                stack.append(child)
+            if child.dep_ == "prep" and child.lower_ == "of":
+                stack.extend(c for c in child.children if c.dep_ == "pobj")
+            if child.dep_ == "prep" and child.lower_ == "including":
+                stack.extend(c for c in child.children if c.dep_ == "pobj")
+    return found
+
+
+QUANTITY_NOUNS = frozenset({"number", "numbers", "group", "formation", "unit", "column", "convoy",
+                            "contingent", "wave", "batch", "presence", "deployment"})
+
+
+def core_lemmas(obj: Token) -> set[str]:
+    """The object's own head nouns (and conjuncts), looking through "numbers of X"."""
+    heads = [obj, *obj.conjuncts]
+    out: set[str] = set()
+    for head in heads:
+        lemma = head.lemma_.lower()
+        inner = [c for p in head.children if p.dep_ == "prep" and p.lower_ == "of" for c in p.children
+                 if c.dep_ == "pobj"]
+        if lemma in QUANTITY_NOUNS and inner:
+            out |= {t.lemma_.lower() for t in (inner[0], *inner[0].conjuncts)}
+        else:
+            out.add(lemma)
+    return out
+
+
+def _prep_objects(token: Token, word: str) -> list[Token]:
+    out = []
+    for child in token.children:
+        if child.dep_ in ("prep", "agent", "dative") and child.lower_ == word:
+            out.extend(c for c in child.children if c.dep_ == "pobj")
+    return out
+
+
+def _complement_object(token: Token) -> Token | None:
+    """The object of an infinitive complement: "threatened to review [the need for a mission]"."""
+    for child in token.children:
+        if child.dep_ == "xcomp":
+            return direct_object(child)
+    return None
+
+
+def _subject(token: Token) -> Token | None:
+    for child in token.children:
+        if child.dep_ in ("nsubj", "csubj"):
+            return child
+    if _passive(token):
+        for obj in _prep_objects(token, "by"):
+            return obj
+    return None
+
+
+class Coder:
+    def __init__(self, lexicon: Lexicon, ontology: Ontology, resolver: Resolver) -> None:
+        self.lexicon = lexicon
+        self.ontology = ontology
+        self.resolver = resolver
+
+    # -- matching ------------------------------------------------------------------------
+    def match(self, token: Token, consumed: set[int]) -> Rule | None:
+        if token.i in consumed:
+            return None
+        lemma = token.lemma_.lower()
+        if token.pos_ in ("VERB", "AUX") or (token.pos_ == "NOUN" and token.dep_ == "ROOT" and token.tag_.startswith("VB")):
+            rules = self.lexicon.verb_rules(lemma, _particle(token))
+            nominal = False
+        elif token.pos_ in ("NOUN", "PROPN"):
+            rules = self.lexicon.noun_rules.get(lemma, ()) or self.lexicon.noun_rules.get(token.lower_, ())
+            nominal = True
+            if rules and not self._licensed(token):
+                return None
+        else:
+            return None
+        for rule in rules:
+            if nominal or self._conditions(token, rule):
+                return rule
+        return None
+
+    def _licensed(self, noun: Token) -> bool:
+        if any(c.lower_ in self.lexicon.hedges for c in noun.children):
+            return True
+        head = noun.head
+        if noun.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in LICENSING_VERBS:
+            return True
+        return noun.dep_ == "nsubj" and head.lemma_.lower() in HAPPEN_VERBS
+
+    def _conditions(self, token: Token, rule: Rule) -> bool:
+        if rule.particle and _particle(token) != rule.particle:
+            return False
+        obj = direct_object(token)
+        if rule.object_required:
+            if obj is None or not (object_lemmas(obj) & rule.objects):
+                return False
+        if rule.preps and not any(
+            c.dep_ == "prep" and c.lower_ in rule.preps for c in token.children
+        ):
+            return False
+        if rule.bare and any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in token.children):
+            return False
+        return not (
+            rule.requires_prep
+            and not _prep_objects(token, rule.requires_prep)
+            and not (obj is not None and _prep_objects(obj, rule.requires_prep))
+        )
+
+    # -- arguments -----------------------------------------------------------------------
+    def _inherited_subject(self, token: Token, fr: Frame) -> Token | None:
+        current = token
+        for _ in range(6):
+            if current.dep_ not in ("xcomp", "advcl", "conj", "pcomp", "prep", "pobj", "acl", "ccomp"):
+                return None
+            parent = current.head
+            if current.dep_ == "xcomp" and parent.lemma_.lower() in self.lexicon.ordering:
+                obj = direct_object(parent)
+                if obj is not None:
+                    return obj
+            subject = _subject(parent) or next(
+                (c for c in parent.children if c.dep_ == "nsubjpass"), None
+            )
+            if subject is not None and current.dep_ != "ccomp":
+                return subject
+            current = parent
+        return None
+
+    def _actors(self, token: Token, rule: Rule, sent: Span, obj: Token | None, fr: Frame) -> tuple[list[ActorMention], float]:
+        penalty = 0.0
+        if fr.accused_by is not None:
+            accused = direct_object(fr.accused_by)
+            if accused is not None:
+                return self.resolver.resolve(accused, sent), 0.0
+        if rule.actor == "object_owner" and obj is not None:
+            return self._owners(obj, sent), 0.0
+        if rule.nominal:
+            found = self._nominal_actor(token, sent)
+            if found:
+                return found, 0.0
+            head = token.head
+            if head.pos_ not in ("VERB", "AUX") or head.lemma_.lower() not in LICENSING_VERBS:
+                return [], 0.0
+            subject = _subject(head) or self._inherited_subject(head, fr)
+            return (self.resolver.resolve(subject, sent) if subject is not None else []), 0.1
+        subject = _subject(token)
+        if subject is None:
+            subject = self._inherited_subject(token, fr)
+            penalty = 0.05
+        found = self.resolver.resolve(subject, sent) if subject is not None else []
+        if not found and obj is not None and rule.event in (EventType.MOBILIZE, EventType.RETREAT):
+            found = self._owners(obj, sent)
+        if not found and _passive(token):
+            found = self._implicit_actor(token, sent)
+            penalty = 0.2
+        return found, penalty
+
+    def _owners(self, obj: Token, sent: Span) -> list[ActorMention]:
+        found = self.resolver.resolve(obj, sent)
+        if found:
+            return found
+        return [
+            self.resolver.mention(tok, self._country_entity(code), sent)
+            for tok, code in self.resolver.country_modifiers(obj)
+        ]
+
+    def _country_entity(self, code: str) -> Entity:
+        country = self.resolver.kb.country(code)
+        return Entity(code, None, country.name if country else code, f"country:{code}")
+
+    def _nominal_actor(self, noun: Token, sent: Span) -> list[ActorMention]:
+        for child in noun.children:
+            if child.dep_ == "poss":
+                return self.resolver.resolve(child, sent)
+        for obj in _prep_objects(noun, "of") + _prep_objects(noun, "by"):
+            found = self.resolver.resolve(obj, sent)
+            if found:
+                return found
+        return [
+            self.resolver.mention(tok, self._country_entity(code), sent)
+            for tok, code in self.resolver.country_modifiers(noun)
+            if tok.dep_ == "amod"
+        ]
+
+    def _implicit_actor(self, token: Token, sent: Span) -> list[ActorMention]:
+        """A passive with no agent: the subject of a coordinated clause ("..., and Minsk ...")."""
+        for sibling in (*token.conjuncts, token.head):
+            subject = _subject(sibling) if sibling is not token else None
+            if subject is not None:
+                found = self.resolver.resolve(subject, sent)
+                if found:
+                    return found
+        return []
+
+    def _recipients(self, token: Token, rule: Rule, sent: Span, obj: Token | None,
+                    actors: list[ActorMention], border: BorderRef | None) -> list[ActorMention]:
+        actor_codes = {m.entity.code for m in actors}
+        for slot in rule.recipient:
+            found: list[ActorMention] = []
+            if slot == "dobj" and obj is not None and not _passive(token):
+                found = self.resolver.resolve(obj, sent)
+            elif slot == "dative":
+                for child in token.children:
+                    if child.dep_ == "dative":
+                        targets = [c for c in child.children if c.dep_ == "pobj"] or [child]
+                        for target in targets:
+                            found += self.resolver.resolve(target, sent)
+            elif slot.startswith("prep:"):
+                targets = _prep_objects(token, slot[5:])
+                if not targets and obj is not None and not _passive(token):
+                    targets = _prep_objects(obj, slot[5:])
+                for target in targets:
+                    found += self.resolver.resolve(target, sent)
+            elif slot == "complement":
+                target = _complement_object(token)
+                if target is not None:
+                    found = self._owners(target, sent) or [
+                        m for t in target.subtree if t.pos_ in ("NOUN", "PROPN")
+                        for m in self._owners(t, sent)
+                    ]
+            elif slot == "object_owner" and obj is not None:
+                found = self._owners(obj, sent)
+            elif slot.startswith("object_") and obj is not None:
+                for target in _prep_objects(obj, slot[7:]):
+                    found += self.resolver.resolve(target, sent)
+            elif slot == "border" and border is not None:
+                found = self._border_recipients(border, actor_codes, sent)
+            found = [m for m in found if not _same_side(m, actors, actor_codes)]
+            if found:
+                return found
+        return []
+
+    def _border_recipients(self, border: BorderRef, actor_codes: set[str], sent: Span) -> list[ActorMention]:
+        others = [code for code in border.countries if code not in actor_codes]
+        if len(border.countries) >= 2 or actor_codes:
+            return [self.resolver.mention(border.token, self._country_entity(code), sent) for code in others[:1]]
+        return []
+
+    def _border(self, token: Token, sent: Span, claimant: ActorMention | None,
+                actors: list[ActorMention]) -> BorderRef | None:
+        noun = find_border(token, self.resolver)
+        if noun is None:
+            return None
+        ref = border_countries(noun, self.resolver)
+        codes = list(ref.countries)
+        if ref.own and claimant is not None and claimant.entity.code not in codes:
+            codes.insert(0, claimant.entity.code)
+        if len(codes) == 1:
+            sides = [m.entity.code for m in actors if m.entity.code != codes[0] and _is_country(m.entity.code)]
+            if sides:
+                codes.insert(0, sides[0])
+        if not codes and self.resolver.ctx.border_pair:
+            codes = list(self.resolver.ctx.border_pair)
+        if len(codes) >= 2:
+            self.resolver.ctx.border_pair = (codes[0], codes[1])
+        return BorderRef(noun, tuple(codes), ref.own)
+
+    def _speaker(self, fr: Frame, sent: Span) -> ActorMention | None:
+        verb = fr.accused_by or fr.speech_verb
+        if verb is None:
+            return None
+        subject = _subject(verb) or self._inherited_subject(verb, fr)
+        if subject is None:
+            return None
+        found = self.resolver.resolve(subject, sent, conjuncts=False)
+        return found[0] if found else None
+
+    # -- coding --------------------------------------------------------------------------
+    def code_sentence(self, sent: Span) -> list[Candidate]:
+        out: list[Candidate] = []
+        consumed: set[int] = set()
+        for token in sent:
+            rule = self.match(token, consumed)
+            if rule is None:
+                continue
+            obj = None if rule.nominal else direct_object(token)
+            if obj is not None:
+                consumed.add(obj.i)
+            candidate = self._code(token, rule, sent, obj)
+            if candidate is not None:
+                out.append(candidate)
+        out += self._accusations(out, sent)
+        return out
+
+    def _code(self, token: Token, rule: Rule, sent: Span, obj: Token | None) -> Candidate | None:
+        fr = frame(token, self.lexicon)
+        actors, penalty = self._actors(token, rule, sent, obj, fr)
+        if not actors:
+            return None
+        claimant = self._speaker(fr, sent)
+        border = self._border(token, sent, claimant, actors) if (
+            "border" in rule.recipient or rule.event in POSTURE
+        ) else None
+        recipients = self._recipients(token, rule, sent, obj, actors, border)
+        if rule.event == EventType.CONSULT and not recipients and len(actors) < 2:
+            return None  # a meeting needs a counterpart
+        mode = rule.mode
+        refine_from = obj if obj is not None else _complement_object(token)
+        if refine_from is not None:
+            lemmas = core_lemmas(refine_from) | object_lemmas(refine_from) if rule.event == EventType.THREATEN else core_lemmas(refine_from)
+            for words, refined in rule.mode_by_object:
+                if lemmas & words:
+                    mode = refined
+                    break
+        actor_codes = {m.entity.code for m in actors}
+        third_party = claimant is not None and claimant.entity.code not in actor_codes
+        status = decide_status(fr.statuses, third_party_claim=third_party)
+        event = rule.event
+        if event == EventType.RETREAT and status == Status.PLANNED:
+            event, mode = EventType.CONCEDE, None  # PLOVER: a promised retreat is a concession
+        confidence = rule.confidence - penalty - (0.1 if claimant is None and fr.speech_verb else 0.0)
+        particle = [c for c in token.children if c.lower_ == _particle(token) and c.i > token.i][:1]
+        words = [token, *particle] + ([obj] if obj is not None else [])
+        return Candidate(
+            trigger=token,
+            rule=rule,
+            event=event,
+            mode=mode,
+            context=rule.context,
+            actors=actors,
+            recipients=recipients,
+            claimed_by=claimant if claimant is not None and claimant.entity.code else None,
+            status=status,
+            confidence=max(0.05, min(1.0, confidence)),
+            words=sorted(words, key=lambda t: t.i),
+            border=border,
+        )
+
+    def _accusations(self, coded: list[Candidate], sent: Span) -> list[Candidate]:
+        """"Belarus said Ukraine massed troops": the claim of a hostile act is an accusation."""
+        out: list[Candidate] = []
+        seen: set[tuple[int, str]] = {
+            (c.trigger.i, m.entity.code) for c in coded if c.event == EventType.ACCUSE for m in c.recipients
+        }
+        for candidate in coded:
+            claimant = candidate.claimed_by
+            if claimant is None or candidate.status not in (Status.ALLEGED,):
+                continue
+            if self.ontology.intensity(candidate.event, candidate.mode) >= 0:
+                continue
+            fr = frame(candidate.trigger, self.lexicon)
+            verb = fr.accused_by or fr.speech_verb
+            if verb is None or verb.lemma_.lower() in self.lexicon.deny_verbs:
+                continue
+            targets = [m for m in candidate.actors if m.entity.code != claimant.entity.code]
+            key_targets = [m for m in targets if (verb.i, m.entity.code) not in seen]
+            if not key_targets or any(c.trigger.i == verb.i and c.event == EventType.ACCUSE for c in coded):
+                continue
+            for m in key_targets:
+                seen.add((verb.i, m.entity.code))
+            accuse_rule = candidate.rule
+            out.append(
+                Candidate(
+                    trigger=verb,
+                    rule=accuse_rule,
+                    event=EventType.ACCUSE,
+                    mode="allege",
+                    context=candidate.context,
+                    actors=[claimant],
+                    recipients=key_targets,
+                    claimed_by=None,
+                    status=decide_status(frame(verb, self.lexicon).statuses, third_party_claim=False),
+                    confidence=max(0.05, candidate.confidence - 0.1),
+                    words=[verb],
+                    border=None,
+                    derived=True,
+                )
+            )
+        return out

@@ -1,0 +1,313 @@
+"""The coding pipeline: Document → sentences → actor mentions → events → dates → places → Events.
+
+``load()`` builds the resources once (model, knowledge base, ontology, lexicon, gazetteer);
+``code_document`` and ``code_documents`` run the stages over documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from detente.actors import KnowledgeBase, load_knowledge_base
+from detente.geo import Gazetteer, load_gazetteer
+from detente.nlp import dates as dating
+from detente.nlp.actors import Context, Resolver
+from detente.nlp.events import Candidate, Coder
+from detente.nlp.model import DEFAULT_MODEL, load_nlp
+from detente.nlp.places import border_location, place_of
+from detente.ontology import Lexicon, Ontology, load_lexicon, load_ontology
+from detente.read.text import mask_markdown
+from detente.records import (
+    ActorMention,
+    DateBasis,
+    DateValue,
+    Document,
+    Event,
+    ReferenceBasis,
+    Sentence,
+    Status,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Resources:
+    """Everything the stages need, loaded once per process and passed in."""
+
+    nlp: Language
+    kb: KnowledgeBase
+    ontology: Ontology
+    lexicon: Lexicon
+    gazetteer: Gazetteer
+    surnames: dict[str, str]
+    model: str
+
+
+def load(
+    model: str = DEFAULT_MODEL,
+    actor_files: Sequence[Path] = (),
+    lexicon_file: Path | None = None,
+) -> Resources:
+    kb = load_knowledge_base(actor_files)
+    ontology = load_ontology()
+    return Resources(
+        nlp=load_nlp(kb, model),
+        kb=kb,
+        ontology=ontology,
+        lexicon=load_lexicon(ontology, lexicon_file),
+        gazetteer=load_gazetteer(),
+        surnames=kb.surnames(),
+        model=model,
+    )
+
+
+@dataclass(frozen=True)
+class Coded:
+    """The result of coding one document."""
+
+    document: Document
+    sentences: tuple[Sentence, ...]
+    events: tuple[Event, ...]
+    reference: DateValue | None
+    reference_basis: ReferenceBasis
+    dropped: Counter[str] = field(default_factory=Counter)
+
+
+def code_document(doc: Document, res: Resources, published: dt.date | None = None) -> Coded:
+    parsed = res.nlp(mask_markdown(doc.text))
+    return _code_parsed(doc, parsed, res, published)
+
+
+def code_documents(
+    docs: Iterable[Document], res: Resources, published: dt.date | None = None, batch_size: int = 16
+) -> Iterator[Coded]:
+    pairs = ((mask_markdown(d.text), d) for d in docs)
+    for parsed, doc in res.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+        yield _code_parsed(doc, parsed, res, published)
+
+
+# -- sentences ----------------------------------------------------------------------------------
+def split_sentences(doc: Document, parsed: Doc) -> list[tuple[Sentence, Span]]:
+    out: list[tuple[Sentence, Span]] = []
+    paragraph = 0
+    last_end = 0
+    for span in parsed.sents:
+        # Trim on the masked text (markup is blank there), slice the document text.
+        masked = span.text
+        stripped = masked.strip()
+        if not stripped:
+            continue
+        start = span.start_char + (len(masked) - len(masked.lstrip()))
+        end = start + len(stripped)
+        if "\n\n" in parsed.text[last_end:start]:
+            paragraph += 1
+        last_end = end
+        out.append((Sentence(doc.id, len(out), start, end, doc.text[start:end], paragraph), span))
+    return out
+
+
+# -- reference date -----------------------------------------------------------------------------
+def reference_date(
+    doc: Document, parsed: Doc, res: Resources, given: dt.date | None
+) -> tuple[dt.date | None, ReferenceBasis]:
+    if doc.published is not None:
+        return doc.published, ReferenceBasis.PUBLISHED
+    if given is not None:
+        return given, ReferenceBasis.GIVEN
+    return infer_reference(parsed, res)
+
+
+def infer_reference(parsed: Doc, res: Resources) -> tuple[dt.date | None, ReferenceBasis]:
+    """The newest date the text itself supports, with partial dates ("13 July") given the
+    earliest year consistent with the absolute years in the text and the dated roles of the people
+    named beside them ("Foreign Minister Ryzhenkov" only holds from June 2024)."""
+    mentions = dating.find_dates(parsed.text)
+    newest = dating.newest_absolute(mentions)
+    partial = [m for m in mentions if m.year is None and m.month is not None and not m.since]
+    if not partial:
+        if newest is None:
+            return None, ReferenceBasis.NONE
+        return _last_day(newest), ReferenceBasis.INFERRED
+    today = dt.date.today()
+    constraints = _role_constraints(parsed, partial, res)
+    if newest is None and not constraints:
+        return None, ReferenceBasis.NONE
+    low = newest.year if newest is not None else min(
+        (r.start.year for _, r in constraints if r.start), default=today.year
+    )
+    years = list(range(low, today.year + 1))
+    best: tuple[int, int] | None = None  # (constraints broken, year)
+    for year in years:
+        broken = sum(
+            1 for m, role in constraints
+            if m.month is not None and not list(dating.consistent_years(m.month, m.day, role.start, role.end, [year]))
+        )
+        if best is None or broken < best[0]:
+            best = (broken, year)
+    year = best[1] if best else low
+    candidates = [dt.date(year, m.month, m.day or 1) for m in partial if m.month is not None and dating._valid(year, m.month, m.day)]
+    if newest is not None and newest.year == year:
+        candidates.append(newest.first_day())
+    return (max(candidates) if candidates else dt.date(year, 12, 31)), ReferenceBasis.INFERRED
+
+
+def _last_day(value: DateValue) -> dt.date:
+    if value.day is not None:
+        return value.first_day()
+    if value.month is not None:
+        return dt.date(value.year, value.month, 28)
+    return dt.date(value.year, 12, 31)
+
+
+def _role_constraints(parsed: Doc, partial: list[dating.DateMention], res: Resources) -> list[tuple[dating.DateMention, object]]:
+    out: list[tuple[dating.DateMention, object]] = []
+    for sent in parsed.sents:
+        here = [m for m in partial if sent.start_char <= m.start < sent.end_char]
+        if not here:
+            continue
+        for ent in sent.ents:
+            if ent.label_ != "ACTOR" or not ent.ent_id_.startswith("person:"):
+                continue
+            entry = res.kb.entries.get(ent.ent_id_)
+            if entry is None:
+                continue
+            before = parsed[max(sent.start, ent.start - 6) : ent.start].text.lower()
+            after = " ".join(t.text for t in parsed[ent.end : min(sent.end, ent.end + 8)]).lower()
+            if "former" in before:
+                continue
+            for role in entry.roles:
+                if any(title in before or title in after for title in role.titles):
+                    out.extend((m, role) for m in here)
+    return out
+
+
+# -- events -------------------------------------------------------------------------------------
+def _date_owners(parsed: Doc, sent: Span, offset: int) -> dict[int, dating.DateMention]:
+    owners: dict[int, dating.DateMention] = {}
+    for mention in dating.find_dates(sent.text):
+        span = parsed.char_span(offset + mention.start, offset + mention.end, alignment_mode="expand")
+        if span is None:
+            continue
+        token = span.root
+        for _ in range(10):
+            if token.pos_ in ("VERB", "AUX") or token.head is token:
+                break
+            token = token.head
+        owners.setdefault(token.i, mention)
+    return owners
+
+
+def _event_date(
+    candidate: Candidate, owners: dict[int, dating.DateMention], reference: dt.date | None,
+    narrative: DateValue | None,
+) -> tuple[DateValue | None, DateBasis]:
+    token = candidate.trigger
+    for _ in range(10):
+        mention = owners.get(token.i)
+        if mention is not None:
+            # A planned event's own date lies ahead; a date it inherits is the report's.
+            future = token is candidate.trigger and candidate.status == Status.PLANNED
+            value = dating.resolve(mention, reference, future=future)
+            if value is not None:
+                return value, DateBasis.TEXT
+        if token.head is token:
+            break
+        token = token.head
+    sentence_dates = {id(m): m for m in owners.values() if not m.since}
+    if len(sentence_dates) == 1:
+        # One date in the sentence dates all of it ("When visiting on 30 July, he said ...").
+        value = dating.resolve(next(iter(sentence_dates.values())), reference)
+        if value is not None:
+            return value, DateBasis.TEXT
+    if narrative is not None:
+        return narrative, DateBasis.NARRATIVE
+    return None, DateBasis.NONE
+
+
+def _with_roles(mentions: Iterable[ActorMention], res: Resources, day: dt.date | None) -> tuple[ActorMention, ...]:
+    out = []
+    for mention in mentions:
+        key = mention.entity.entity_id
+        if key and key.startswith("person:") and key in res.kb.entries:
+            entity = res.kb.entries[key].entity(day)
+            mention = ActorMention(mention.text, mention.start, mention.end, entity)
+        out.append(mention)
+    return tuple(out)
+
+
+def _code_parsed(doc: Document, parsed: Doc, res: Resources, given: dt.date | None) -> Coded:
+    reference, basis = reference_date(doc, parsed, res, given)
+    ctx = Context(res.kb, reference, res.surnames)
+    resolver = Resolver(parsed, ctx)
+    coder = Coder(res.lexicon, res.ontology, resolver)
+    sentences = split_sentences(doc, parsed)
+    events: list[Event] = []
+    dropped: Counter[str] = Counter()
+    narrative: DateValue | None = None
+    paragraph = -1
+    for sentence, span in sentences:
+        if sentence.paragraph != paragraph:
+            paragraph, narrative = sentence.paragraph, None
+        owners = _date_owners(parsed, span, span.start_char)
+        for candidate in coder.code_sentence(span):
+            date, date_basis = _event_date(candidate, owners, reference, narrative)
+            events.append(_event(doc, sentence, candidate, date, date_basis, res, reference))
+        ctx.remember(resolver.all_mentions(span))
+        resolved = [dating.resolve(m, reference) for m in owners.values()]
+        resolved = [v for v in resolved if v is not None]
+        if resolved:
+            narrative = resolved[-1]
+    if not events:
+        dropped["no-event"] += 1
+    return Coded(doc, tuple(s for s, _ in sentences), tuple(events), 
+                 DateValue.from_date(reference) if reference else None, basis, dropped)
+
+
+def _event(doc: Document, sentence: Sentence, c: Candidate, date: DateValue | None,
+           basis: DateBasis, res: Resources, reference: dt.date | None) -> Event:
+    day = date.first_day() if date is not None else reference
+    actors = _with_roles(c.actors, res, day)
+    recipients = _with_roles(c.recipients, res, day)
+    claimed = _with_roles([c.claimed_by], res, day)[0] if c.claimed_by else None
+    side = actors[0].entity.code if actors else None
+    location = None
+    if c.border is not None:
+        location = border_location(c.border, res.kb, res.gazetteer, side)
+    if location is None:
+        location = place_of(c.trigger, res.kb, res.gazetteer)
+    words = " ".join(t.text for t in c.words)
+    confidence = c.confidence - (0.05 if basis == DateBasis.NARRATIVE else 0.0)
+    return Event(
+        doc_id=doc.id,
+        sentence_index=sentence.index,
+        actor=actors,
+        recipient=recipients,
+        event=c.event,
+        mode=c.mode,
+        context=c.context,
+        quad_code=res.ontology.spec(c.event).quad,
+        intensity=res.ontology.intensity(c.event, c.mode),
+        status=c.status,
+        claimed_by=claimed,
+        event_text=words,
+        trigger_start=c.trigger.idx,
+        text=sentence.text,
+        start=sentence.start,
+        end=sentence.end,
+        date=date,
+        date_basis=basis,
+        location=location,
+        cameo=res.ontology.cameo(c.event, c.mode),
+        confidence=max(0.05, confidence),
+        doc_path=doc.path,
+        published=doc.published,
+    )

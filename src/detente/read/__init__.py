@@ -1,0 +1,237 @@
+"""Readers: turn paths (files, directories, ``-`` for stdin) into Documents.
+
+Each input yields Documents or an ``InputError`` value saying why it could not be read, so one
+bad input never stops a batch. ``read_inputs`` is the entry point.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import logging
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from detente.errors import InputError, UnsupportedLanguageError
+from detente.nlp.calendar import parse_iso_date
+from detente.read._decode import DEFAULT_MAX_BYTES, check_size, decode
+from detente.read.corpora import read_csv, read_jsonl
+from detente.read.feeds import looks_like_feed, read_feed
+from detente.read.html import looks_like_html, read_html
+from detente.read.lang import SUPPORTED, detect
+from detente.read.text import find_date_line, find_title
+from detente.records import Document
+
+log = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+FEED_SUFFIXES = {".rss", ".atom", ".xml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+CSV_SUFFIXES = {".csv"}
+KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES | JSONL_SUFFIXES | CSV_SUFFIXES
+SIDECAR_NAMES = ("index.jsonl", "metadata.jsonl")
+
+Item = Document | InputError
+
+
+def read_inputs(
+    paths: Iterable[str],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    stdin: BinaryIO | None = None,
+    check_language: bool = True,
+) -> Iterator[Item]:
+    """Documents (or errors) from files, directories and ``-`` (standard input)."""
+    for raw in paths:
+        if raw == "-":
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            yield from _languages(_read_bytes("<stdin>", stream.read(), None, "", max_bytes), check_language)
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            yield from _languages(_read_dir(path, max_bytes), check_language)
+        elif path.is_file():
+            yield from _languages(_read_file(path, max_bytes, {}), check_language)
+        elif path.exists():
+            yield InputError(raw, "not a regular file or directory")
+        else:
+            yield InputError(raw, "no such file or directory")
+
+
+def _languages(items: Iterable[Item], check: bool) -> Iterator[Item]:
+    for item in items:
+        if check and isinstance(item, Document):
+            item = _with_language(item)
+        yield item
+
+
+def _with_language(doc: Document) -> Item:
+    where = doc.path or doc.id
+    if doc.language:
+        declared = doc.language.lower().split("-")[0]
+        if declared not in SUPPORTED:
+            return UnsupportedLanguageError(where, f"language {doc.language!r} is not coded yet")
+        return doc
+    lang, prob = detect(doc.text)
+    if lang not in SUPPORTED and prob >= 0.5:
+        return UnsupportedLanguageError(
+            where, f"detected language {lang!r} (p={prob:.2f}); only English is coded yet"
+        )
+    return replace(doc, language="en")
+
+
+def _read_dir(root: Path, max_bytes: int) -> Iterator[Item]:
+    files = sorted(p for p in root.rglob("*") if p.is_file() and not _hidden(p, root))
+    sidecars = {p.parent: p for p in files if p.name in SIDECAR_NAMES}
+    metadata: dict[Path, dict[str, Any]] = {}
+    for sidecar in sidecars.values():
+        metadata.update(_read_sidecar(sidecar))
+    for path in files:
+        if path.name in SIDECAR_NAMES and _is_sidecar(path):
+            continue
+        if path.suffix.lower() not in KNOWN_SUFFIXES:
+            log.debug("skipping %s: not a known input kind", path)
+            continue
+        yield from _read_file(path, max_bytes, metadata.get(path.resolve(), {}))
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def _is_sidecar(path: Path) -> bool:
+    return bool(_read_sidecar(path))
+
+
+def _read_sidecar(path: Path) -> dict[Path, dict[str, Any]]:
+    """``index.jsonl`` beside files: records with ``path`` and no ``text`` give file metadata."""
+    found: dict[Path, dict[str, Any]] = {}
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return {}
+    for line in lines:
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            return {}
+        if not isinstance(record, dict) or "path" not in record or "text" in record:
+            return {}
+        found[(path.parent / str(record["path"])).resolve()] = record
+    return found
+
+
+def _read_file(path: Path, max_bytes: int, meta: dict[str, Any]) -> Iterator[Item]:
+    source = str(path)
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        # Corpora stream line by line: the size limit applies to each record.
+        try:
+            with path.open("r", encoding="utf-8-sig", errors="strict") as handle:
+                yield from read_jsonl(source, handle, source, max_bytes)
+        except UnicodeDecodeError as exc:
+            yield InputError(source, f"invalid UTF-8 near byte {exc.start}; reading stopped there")
+        except OSError as exc:
+            yield InputError(source, f"cannot read: {exc.strerror}")
+        return
+    try:
+        if suffix not in CSV_SUFFIXES:
+            check_size(source, path.stat().st_size, max_bytes)
+        data = path.read_bytes()
+    except InputError as exc:
+        yield exc
+        return
+    except OSError as exc:
+        yield InputError(source, f"cannot read: {exc.strerror}")
+        return
+    for item in _read_bytes(source, data, source, suffix, max_bytes):
+        yield _apply_meta(item, meta) if meta and isinstance(item, Document) else item
+
+
+def _apply_meta(doc: Document, meta: dict[str, Any]) -> Document:
+    published = doc.published
+    if meta.get("published"):
+        try:
+            published = parse_iso_date(str(meta["published"]))
+        except ValueError:
+            log.warning("%s: ignoring unreadable 'published' in index", doc.path)
+    return replace(
+        doc,
+        title=meta.get("title") or doc.title,
+        source=meta.get("source") or doc.source,
+        url=meta.get("url") or doc.url,
+        language=meta.get("language") or doc.language,
+        published=published,
+    )
+
+
+def _read_bytes(
+    source: str, data: bytes, path: str | None, suffix: str, max_bytes: int
+) -> Iterator[Item]:
+    try:
+        text = decode(source, data)
+    except InputError as exc:
+        yield exc
+        return
+    kind = _sniff(suffix, data, text)
+    try:
+        if kind == "jsonl":
+            yield from read_jsonl(source, io.StringIO(text), path, max_bytes)
+        elif kind == "csv":
+            yield from read_csv(source, text, path, max_bytes)
+        elif kind == "feed":
+            yield from read_feed(source, data, path)
+        elif kind == "html":
+            check_size(source, len(data), max_bytes)
+            yield read_html(source, text, path)
+        else:
+            check_size(source, len(data), max_bytes)
+            yield _text_document(text, path, "markdown" if suffix in {".md", ".markdown"} else "text")
+    except InputError as exc:
+        yield exc
+
+
+def _sniff(suffix: str, data: bytes, text: str) -> str:
+    if suffix in JSONL_SUFFIXES:
+        return "jsonl"
+    if suffix in CSV_SUFFIXES:
+        return "csv"
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in FEED_SUFFIXES or looks_like_feed(data):
+        return "feed"
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    if looks_like_html(data):
+        return "html"
+    if text.lstrip().startswith("{"):
+        return "jsonl"
+    return "text"
+
+
+def _text_document(text: str, path: str | None, kind: str) -> Document:
+    return Document(
+        id=Document.content_id(text),
+        text=text,
+        path=path,
+        title=find_title(text),
+        published=find_date_line(text),
+        kind=kind,
+    )
+
+
+def with_published(doc: Document, published: dt.date | None) -> Document:
+    """The document with a caller-given publication date when it has none of its own."""
+    if published is None or doc.published is not None:
+        return doc
+    return replace(doc, published=published)
+
+
+__all__ = ["DEFAULT_MAX_BYTES", "Item", "read_inputs", "with_published"]

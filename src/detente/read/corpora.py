@@ -1,0 +1,88 @@
+"""JSONL and CSV corpora: one record per document with ``id`` and ``text``.
+
+Optional fields: ``published`` (YYYY-MM-DD or an ISO timestamp), ``source``, ``title``, ``url``,
+``language``. A broken record is reported with its line number; the other records go on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from detente.errors import EmptyInputError, InputError, InputTooLargeError
+from detente.nlp.calendar import parse_iso_date
+from detente.records import Document
+
+
+def _record(
+    where: str, raw: Mapping[str, Any], path: str | None, kind: str, max_bytes: int
+) -> Document | InputError:
+    text = raw.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return EmptyInputError(where, "record has no 'text'")
+    if len(text) > max_bytes:
+        return InputTooLargeError(where, f"text of {len(text)} characters is above the limit")
+    ident = raw.get("id")
+    if ident is None or str(ident).strip() == "":
+        return InputError(where, "record has no 'id'")
+    published = None
+    if raw.get("published"):
+        try:
+            published = parse_iso_date(str(raw["published"]))
+        except ValueError:
+            return InputError(where, f"'published' is not a date: {raw['published']!r}")
+    return Document(
+        id=str(ident),
+        text=text.replace("\r\n", "\n"),
+        path=path,
+        source=_opt(raw.get("source")),
+        title=_opt(raw.get("title")),
+        url=_opt(raw.get("url")),
+        published=published,
+        language=_opt(raw.get("language")),
+        kind=kind,
+    )
+
+
+def _opt(value: Any) -> str | None:
+    return str(value) if value not in (None, "") else None
+
+
+def read_jsonl(
+    source: str, lines: Iterable[str], path: str | None, max_bytes: int
+) -> Iterator[Document | InputError]:
+    seen = False
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        seen = True
+        where = f"{source}:{number}"
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield InputError(where, f"broken JSON line ({exc.msg} at column {exc.colno})")
+            continue
+        if not isinstance(raw, dict):
+            yield InputError(where, "a JSONL record must be an object")
+            continue
+        yield _record(where, raw, path, "jsonl", max_bytes)
+    if not seen:
+        yield EmptyInputError(source, "empty input")
+
+
+def read_csv(
+    source: str, text: str, path: str | None, max_bytes: int
+) -> Iterator[Document | InputError]:
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or "text" not in reader.fieldnames:
+        yield InputError(source, "CSV needs a header row with at least 'id' and 'text'")
+        return
+    for row in reader:
+        where = f"{source}:{reader.line_num}"
+        if None in row:
+            yield InputError(where, "row has more fields than the header")
+            continue
+        yield _record(where, row, path, "csv", max_bytes)

@@ -1,0 +1,69 @@
+"""HTML pages: the main text and metadata, extracted with trafilatura."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import trafilatura
+
+from detente.errors import EmptyInputError, InputError
+from detente.nlp.calendar import parse_iso_date
+from detente.records import Document
+
+_OPEN = re.compile(rb"<(html|body)[\s>]", re.I)
+_DATE_PARAMS = {"extensive_search": False, "original_date": True}
+
+
+def looks_like_html(data: bytes) -> bool:
+    head = data[:2048].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<body" in head
+
+
+def check_complete(source: str, html: str) -> None:
+    """Refuse a page that opens <html>/<body> but never closes it (a truncated download)."""
+    lowered = html.lower()
+    for tag in ("html", "body"):
+        if re.search(rf"<{tag}[\s>]", lowered) and f"</{tag}>" not in lowered:
+            raise InputError(source, f"truncated HTML: <{tag}> is never closed")
+
+
+def html_to_text(html: str) -> str:
+    """Plain text of an HTML fragment (feed summaries): main text, else all text."""
+    text = trafilatura.extract(html, include_comments=False, favor_recall=True)
+    if text:
+        return str(text)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def read_html(source: str, html: str, path: str | None) -> Document:
+    check_complete(source, html)
+    result = trafilatura.bare_extraction(
+        html,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        date_extraction_params=_DATE_PARAMS,
+    )
+    text = getattr(result, "text", None) if result is not None else None
+    if not text or not str(text).strip():
+        raise EmptyInputError(source, "no main text found in the HTML page")
+    published: dt.date | None = None
+    raw_date = getattr(result, "date", None)
+    if raw_date:
+        try:
+            published = parse_iso_date(str(raw_date))
+        except ValueError:
+            published = None
+    text = str(text)
+    return Document(
+        id=Document.content_id(text),
+        text=text,
+        path=path,
+        source=getattr(result, "sitename", None),
+        title=getattr(result, "title", None),
+        url=getattr(result, "url", None),
+        published=published,
+        language=getattr(result, "language", None),
+        kind="html",
+    )
