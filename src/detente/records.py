@@ -87,8 +87,12 @@ class Document:
     @staticmethod
     def content_id(text: str) -> str:
         """A stable id from the normalised content: same text, same id."""
-        normalised = " ".join(text.split())
-        return hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:16]
+        return text_hash(text)[:16]
+
+
+def text_hash(text: str) -> str:
+    """SHA-256 of the text with white space normalised."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

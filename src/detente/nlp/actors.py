@@ -130,7 +130,7 @@ class Resolver:
                             code = self.country_of(obj) if obj.dep_ == "pobj" else None
                             if code:
                                 return [(obj, code)]
-            if current.head is current:
+            if current.head.i == current.i:
                 break
         return []
 

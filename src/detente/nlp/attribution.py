@@ -17,6 +17,8 @@ _UPWARD = frozenset(
 _MODAL_HYPOTHETICAL = frozenset({"could", "might", "may", "would", "should", "must"})
 _MODAL_FUTURE = frozenset({"will", "shall", "'ll"})
 _CONDITIONAL_MARKS = frozenset({"if", "unless", "whether"})
+INTENT_NOUNS = frozenset({"threat", "plan", "intention", "proposal", "offer", "promise", "decision",
+                          "readiness", "willingness", "pledge", "ultimatum", "call", "demand", "bid"})
 SPEECH_NOUNS = frozenset({"statement", "claim", "announcement", "allegation", "report", "assertion",
                           "accusation", "warning", "message", "note"})
 _PRIORITY = [Status.NEGATED, Status.DENIED, Status.HYPOTHETICAL, Status.PLANNED, Status.ALLEGED]
@@ -65,13 +67,15 @@ def _own_statuses(token: Token, lexicon: Lexicon) -> set[Status]:
 
 def frame(trigger: Token, lexicon: Lexicon) -> Frame:
     statuses = _own_statuses(trigger, lexicon)
+    chain = [trigger, *[t for t in trigger.ancestors if t.dep_ == "xcomp" or t.i == trigger.head.i]][:3]
+    would = any(c.dep_ == "aux" and c.lower_ in ("would", "'d") for t in chain for c in t.children)
     speech: Token | None = None
     ordered: Token | None = None
     accused: Token | None = None
     current = trigger
     for _ in range(8):
         parent = current.head
-        if parent is current or current.dep_ not in _UPWARD:
+        if parent.i == current.i or current.dep_ not in _UPWARD:
             break
         lemma = parent.lemma_.lower()
         relation = current.dep_
@@ -83,6 +87,8 @@ def frame(trigger: Token, lexicon: Lexicon) -> Frame:
             statuses.add(Status.PLANNED)
         elif relation in ("xcomp", "ccomp") and lemma in lexicon.ordering and ordered is None:
             ordered = parent
+        elif relation == "xcomp" and lemma in lexicon.requesting:
+            statuses.add(Status.HYPOTHETICAL)
         elif relation in ("xcomp", "pcomp", "pobj") and lemma in lexicon.negating:
             statuses.add(Status.NEGATED)
         elif relation == "pcomp" and current.head.dep_ == "prep" and lemma in ("of", "for"):
@@ -93,6 +99,8 @@ def frame(trigger: Token, lexicon: Lexicon) -> Frame:
             c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in current.children
         ):
             statuses.add(Status.HYPOTHETICAL)
+        if relation == "acl" and lemma in INTENT_NOUNS:
+            statuses.add(Status.PLANNED)
         if relation in ("acl", "ccomp") and lemma in SPEECH_NOUNS and speech is None:
             # "issued a statement that ...": the verb of the statement carries the speaker.
             if parent.head.pos_ in ("VERB", "AUX"):
@@ -102,6 +110,12 @@ def frame(trigger: Token, lexicon: Lexicon) -> Frame:
                 {Status.NEGATED} if relation == "conj" else set()
             )
         current = parent
+    if would and speech is not None and Status.HYPOTHETICAL in statuses and not any(
+        c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in trigger.children
+    ):
+        # "said Ukraine would keep ...": the future seen from the past, not a condition.
+        statuses.discard(Status.HYPOTHETICAL)
+        statuses.add(Status.PLANNED)
     return Frame(speech, frozenset(statuses), ordered, accused)
 
 

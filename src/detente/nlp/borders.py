@@ -23,7 +23,7 @@ def find_border(root: Token, resolver: Resolver, *, max_depth: int = 5) -> Token
     frontier = [(root, 0)]
     while frontier:
         token, depth = frontier.pop(0)
-        if token is not root and token.lemma_.lower() in BORDER_LEMMAS:
+        if token.i != root.i and token.lemma_.lower() in BORDER_LEMMAS:
             return token
         if depth >= max_depth:
             continue

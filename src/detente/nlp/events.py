@@ -18,13 +18,16 @@ from detente.ontology import Lexicon, Ontology, Rule
 from detente.records import ActorMention, Entity, EventType, Status
 
 # Verbs that make a nominal trigger ("ordered the withdrawal") an event of its own.
+# Verbs whose subject carries out the nominal event they govern ("Minsk ordered the withdrawal").
+# Reporting verbs (cite, observe, report) are not among them: their subject only tells of it.
 LICENSING_VERBS = frozenset(
     {"announce", "order", "conduct", "carry", "complete", "begin", "start", "launch", "hold", "stage",
-     "make", "report", "confirm", "cite", "take", "continue", "finish", "end", "spark", "trigger",
-     "observe", "record", "detect", "coordinate", "implement", "perform", "undertake", "accuse"}
+     "make", "take", "continue", "finish", "end", "coordinate", "implement", "perform", "undertake"}
 )
 HAPPEN_VERBS = frozenset({"take", "begin", "start", "happen", "occur", "spark", "follow", "prompt",
                           "continue", "trigger", "provoke", "cause"})
+INTENT_NOUNS = frozenset({"threat", "plan", "intention", "proposal", "offer", "promise", "decision",
+                          "readiness", "willingness", "pledge", "ultimatum", "call", "demand", "bid"})
 POSTURE = frozenset({EventType.MOBILIZE, EventType.RETREAT, EventType.COERCE, EventType.ASSAULT})
 
 
@@ -219,7 +222,8 @@ class Coder:
             if current.dep_ not in ("xcomp", "advcl", "conj", "pcomp", "prep", "pobj", "acl", "ccomp"):
                 return None
             parent = current.head
-            if current.dep_ == "xcomp" and parent.lemma_.lower() in self.lexicon.ordering:
+            controllers = self.lexicon.ordering | self.lexicon.requesting | self.lexicon.control
+            if current.dep_ == "xcomp" and parent.lemma_.lower() in controllers:
                 obj = direct_object(parent)
                 if obj is not None:
                     return obj
@@ -249,6 +253,10 @@ class Coder:
             subject = _subject(head) or self._inherited_subject(head, fr)
             return (self.resolver.resolve(subject, sent) if subject is not None else []), 0.1
         subject = _subject(token)
+        if subject is None and token.dep_ == "acl" and token.head.lemma_.lower() in INTENT_NOUNS:
+            owner = next((c for c in token.head.children if c.dep_ == "poss"), None)
+            if owner is not None:
+                return self.resolver.resolve(owner, sent), 0.05
         if subject is None:
             subject = self._inherited_subject(token, fr)
             penalty = 0.05
@@ -290,7 +298,7 @@ class Coder:
     def _implicit_actor(self, token: Token, sent: Span) -> list[ActorMention]:
         """A passive with no agent: the subject of a coordinated clause ("..., and Minsk ...")."""
         for sibling in (*token.conjuncts, token.head):
-            subject = _subject(sibling) if sibling is not token else None
+            subject = _subject(sibling) if sibling.i != token.i else None
             if subject is not None:
                 found = self.resolver.resolve(subject, sent)
                 if found:
@@ -360,6 +368,16 @@ class Coder:
             self.resolver.ctx.border_pair = (codes[0], codes[1])
         return BorderRef(noun, tuple(codes), ref.own)
 
+    def _counterpart(self, token: Token, actors: list[ActorMention], sent: Span) -> list[ActorMention]:
+        """A posture move with no named counterpart faces the other country of the document's
+        current pair (the last border named, else the last two countries mentioned)."""
+        pair = self.resolver.ctx.border_pair or tuple(self.resolver.ctx.pair())
+        codes = {m.entity.code for m in actors}
+        if len(pair) != 2 or not codes & set(pair):
+            return []
+        others = [code for code in pair if code not in codes]
+        return [self.resolver.mention(token, self._country_entity(others[0]), sent)] if others else []
+
     def _speaker(self, fr: Frame, sent: Span) -> ActorMention | None:
         verb = fr.accused_by or fr.speech_verb
         if verb is None:
@@ -397,12 +415,17 @@ class Coder:
             "border" in rule.recipient or rule.event in POSTURE
         ) else None
         recipients = self._recipients(token, rule, sent, obj, actors, border)
+        if not recipients and rule.event in (EventType.MOBILIZE, EventType.RETREAT) and "border" in rule.recipient:
+            recipients = self._counterpart(token, actors, sent)
+            penalty += 0.1 if recipients else 0.0
         if rule.event == EventType.CONSULT and not recipients and len(actors) < 2:
             return None  # a meeting needs a counterpart
         mode = rule.mode
         refine_from = obj if obj is not None else _complement_object(token)
         if refine_from is not None:
-            lemmas = core_lemmas(refine_from) | object_lemmas(refine_from) if rule.event == EventType.THREATEN else core_lemmas(refine_from)
+            lemmas = core_lemmas(refine_from)
+            if rule.event == EventType.THREATEN:
+                lemmas |= {t.lemma_.lower() for t in refine_from.subtree}
             for words, refined in rule.mode_by_object:
                 if lemmas & words:
                     mode = refined

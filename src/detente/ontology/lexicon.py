@@ -49,6 +49,8 @@ class Lexicon:
     deny_verbs: frozenset[str]
     planning: frozenset[str]
     ordering: frozenset[str]
+    requesting: frozenset[str]
+    control: frozenset[str]
     negating: frozenset[str]
     hedges: frozenset[str]
     speech: frozenset[str] = field(init=False)
@@ -146,6 +148,8 @@ def parse_lexicon(raw: Any, origin: str, ontology: Ontology) -> Lexicon:
         deny_verbs=words("deny", speech),
         planning=words("planning"),
         ordering=words("ordering"),
+        requesting=words("requesting"),
+        control=words("control"),
         negating=words("negating"),
         hedges=words("hedges"),
     )

@@ -1,0 +1,223 @@
+"""The ``detente`` command: a thin layer over the library.
+
+Machine output goes to stdout, progress and errors to stderr. Exit codes: 0 all good, 1 some
+inputs failed (each reported on one line), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from detente import api
+from detente.actors import load_knowledge_base
+from detente.errors import ConfigError, DetenteError, InputError
+from detente.nlp.calendar import parse_iso_date
+from detente.nlp.model import DEFAULT_MODEL
+from detente.nlp.pipeline import Resources, load
+from detente.output import EVENT_TABLE, FORMATS, timeline_rows, write_records
+from detente.records import event_json
+from detente.store import open_store
+
+F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger("detente")
+
+
+def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return parse_iso_date(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def output_options(default: str = "jsonl") -> Callable[[F], F]:
+    def wrap(fn: F) -> F:
+        return click.option(
+            "--format", "fmt", type=click.Choice(FORMATS), default=default, show_default=True,
+            help="Output format.",
+        )(fn)
+
+    return wrap
+
+
+def model_options(fn: F) -> F:
+    fn = click.option("--model", default=DEFAULT_MODEL, show_default=True,
+                      help="Installed spaCy pipeline to parse with.")(fn)
+    fn = click.option("--actors", "actor_files", multiple=True, type=click.Path(path_type=Path),
+                      help="Extra actor file (YAML) adding or overriding actors; repeatable.")(fn)
+    fn = click.option("--max-size", type=click.FloatRange(min=0.001), default=10.0,
+                      show_default=True, help="Largest single document, in MB.")(fn)
+    return fn
+
+
+def db_option(fn: F) -> F:
+    return click.option("--db", "db_url", envvar="DETENTE_DB", default=None,
+                        help="Store URL (sqlite:///file.db or postgresql://...); "
+                        "default $DETENTE_DB, else sqlite:///detente.db.")(fn)
+
+
+def _resources(model: str, actor_files: Iterable[Path]) -> Resources:
+    return load(model=model, actor_files=tuple(actor_files))
+
+
+def _report(error: InputError) -> None:
+    click.echo(f"detente: skipped {error}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
+@click.version_option(package_name="detente")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """detente: code reports of state actions into PLOVER events and measure tension."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--published", callback=_date, help="Publication date for documents that have none.")
+@output_options("jsonl")
+@model_options
+def extract(paths: tuple[str, ...], published: dt.date | None, fmt: str, model: str,
+            actor_files: tuple[Path, ...], max_size: float) -> None:
+    """Print the events coded from PATHS (files, directories, - for stdin). Stores nothing."""
+    res = _resources(model, actor_files)
+    failed = 0
+
+    def events() -> Iterable[dict[str, Any]]:
+        nonlocal failed
+        for item in api.extract(paths, res, published=published, max_bytes=int(max_size * 1_048_576)):
+            if isinstance(item, InputError):
+                failed += 1
+                _report(item)
+                continue
+            for event in item.events:
+                yield event_json(event)
+
+    records = timeline_rows(events()) if fmt == "table" else events()
+    write_records(records, fmt, sys.stdout, EVENT_TABLE if fmt == "table" else None)
+    if failed:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@click.option("--published", callback=_date, help="Publication date for documents that have none.")
+@model_options
+def ingest(paths: tuple[str, ...], db_url: str | None, published: dt.date | None, model: str,
+           actor_files: tuple[Path, ...], max_size: float) -> None:
+    """Read, code and store PATHS. Documents already stored are skipped."""
+    store = open_store(db_url)
+    res = _resources(model, actor_files)
+    try:
+        summary = api.ingest(paths, store, res, published=published,
+                             max_bytes=int(max_size * 1_048_576))
+    finally:
+        store.close()
+    for line in summary.errors:
+        click.echo(f"detente: skipped {line}", err=True)
+    click.echo(summary.line(), err=True)
+    if summary.errors:
+        sys.exit(1)
+
+
+def _dyad(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[str, str] | None:
+    if value is None:
+        return None
+    parts = value.upper().replace("_", "-").split("-")
+    if len(parts) != 2 or not all(parts):
+        raise click.BadParameter(f"{value!r} is not a dyad such as BLR-UKR")
+    return parts[0], parts[1]
+
+
+@cli.command()
+@db_option
+@click.option("--dyad", callback=_dyad, help="Events between two actors, e.g. BLR-UKR.")
+@click.option("--actor", help="Events whose actor has this code.")
+@click.option("--type", "event_type", help="PLOVER event type, e.g. MOBILIZE.")
+@click.option("--since", callback=_date, help="First date (YYYY-MM-DD).")
+@click.option("--until", callback=_date, help="Last date (YYYY-MM-DD).")
+@output_options("table")
+def events(db_url: str | None, dyad: tuple[str, str] | None, actor: str | None,
+           event_type: str | None, since: dt.date | None, until: dt.date | None, fmt: str) -> None:
+    """Print stored events as a timeline, oldest first."""
+    store = open_store(db_url)
+    try:
+        found = store.events(dyad=dyad, actor=actor.upper() if actor else None,
+                             event_type=event_type, since=since, until=until)
+        records = timeline_rows(found) if fmt == "table" else found
+        write_records(records, fmt, sys.stdout, EVENT_TABLE if fmt == "table" else None)
+    finally:
+        store.close()
+
+
+@cli.group()
+def actors() -> None:
+    """Inspect the actor knowledge base."""
+
+
+@actors.command("lookup")
+@click.argument("name")
+@click.option("--date", "on", callback=_date, help="Resolve roles held on this date.")
+@click.option("--actors", "actor_files", multiple=True, type=click.Path(path_type=Path),
+              help="Extra actor file (YAML); repeatable.")
+@output_options("table")
+def actors_lookup(name: str, on: dt.date | None, actor_files: tuple[Path, ...], fmt: str) -> None:
+    """Print the entities NAME resolves to (country, sector, role on --date)."""
+    kb = load_knowledge_base(actor_files)
+    found = kb.lookup(name, on)
+    if not found:
+        from rapidfuzz import fuzz, process
+
+        match = process.extractOne(name.lower(), list(kb.surnames()), scorer=fuzz.ratio,
+                                   score_cutoff=80)
+        if match is not None:
+            found = [kb.get(kb.surnames()[match[0]]).entity(on)]
+    if not found:
+        click.echo(f"detente: no actor known as {name!r}", err=True)
+        sys.exit(1)
+    rows = [{"name": e.name, "code": e.code, "sector": e.sector, "role": e.role,
+             "entity_id": e.entity_id} for e in found]
+    write_records(rows, fmt, sys.stdout)
+
+
+def main() -> None:
+    debug = "--debug" in sys.argv
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except ConfigError as exc:
+        if debug:
+            raise
+        click.echo(f"detente: error: {exc}", err=True)
+        sys.exit(2)
+    except DetenteError as exc:
+        if debug:
+            raise
+        click.echo(f"detente: error: {exc}", err=True)
+        sys.exit(1)
+    except BrokenPipeError:
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
