@@ -58,9 +58,10 @@ class IngestSummary:
     errors: list[str] = field(default_factory=list)
 
     def line(self) -> str:
-        skipped = ", ".join(f"{n} {reason}" for reason, n in sorted(self.skipped.items())) or "none"
+        skipped = ", ".join(f"{n} {why}" for why, n in sorted(self.skipped.items())) or "none"
         return (
-            f"{self.documents} documents read, {self.stored} stored, {self.already} already stored, "
+            f"{self.documents} documents read, {self.stored} stored, "
+            f"{self.already} already stored, "
             f"{self.events} events; skipped: {skipped}"
         )
 

@@ -41,7 +41,11 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt
 def output_options(default: str = "jsonl") -> Callable[[F], F]:
     def wrap(fn: F) -> F:
         return click.option(
-            "--format", "fmt", type=click.Choice(FORMATS), default=default, show_default=True,
+            "--format",
+            "fmt",
+            type=click.Choice(FORMATS),
+            default=default,
+            show_default=True,
             help="Output format.",
         )(fn)
 
@@ -49,19 +53,37 @@ def output_options(default: str = "jsonl") -> Callable[[F], F]:
 
 
 def model_options(fn: F) -> F:
-    fn = click.option("--model", default=DEFAULT_MODEL, show_default=True,
-                      help="Installed spaCy pipeline to parse with.")(fn)
-    fn = click.option("--actors", "actor_files", multiple=True, type=click.Path(path_type=Path),
-                      help="Extra actor file (YAML) adding or overriding actors; repeatable.")(fn)
-    fn = click.option("--max-size", type=click.FloatRange(min=0.001), default=10.0,
-                      show_default=True, help="Largest single document, in MB.")(fn)
-    return fn
+    fn = click.option(
+        "--model",
+        default=DEFAULT_MODEL,
+        show_default=True,
+        help="Installed spaCy pipeline to parse with.",
+    )(fn)
+    fn = click.option(
+        "--actors",
+        "actor_files",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="Extra actor file (YAML) adding or overriding actors; repeatable.",
+    )(fn)
+    return click.option(
+        "--max-size",
+        type=click.FloatRange(min=0.001),
+        default=10.0,
+        show_default=True,
+        help="Largest single document, in MB.",
+    )(fn)
 
 
 def db_option(fn: F) -> F:
-    return click.option("--db", "db_url", envvar="DETENTE_DB", default=None,
-                        help="Store URL (sqlite:///file.db or postgresql://...); "
-                        "default $DETENTE_DB, else sqlite:///detente.db.")(fn)
+    return click.option(
+        "--db",
+        "db_url",
+        envvar="DETENTE_DB",
+        default=None,
+        help="Store URL (sqlite:///file.db or postgresql://...); "
+        "default $DETENTE_DB, else sqlite:///detente.db.",
+    )(fn)
 
 
 def _resources(model: str, actor_files: Iterable[Path]) -> Resources:
@@ -80,8 +102,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """detente: code reports of state actions into PLOVER events and measure tension."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        stream=sys.stderr,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
 
 
 @cli.command()
@@ -89,15 +114,23 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--published", callback=_date, help="Publication date for documents that have none.")
 @output_options("jsonl")
 @model_options
-def extract(paths: tuple[str, ...], published: dt.date | None, fmt: str, model: str,
-            actor_files: tuple[Path, ...], max_size: float) -> None:
+def extract(
+    paths: tuple[str, ...],
+    published: dt.date | None,
+    fmt: str,
+    model: str,
+    actor_files: tuple[Path, ...],
+    max_size: float,
+) -> None:
     """Print the events coded from PATHS (files, directories, - for stdin). Stores nothing."""
     res = _resources(model, actor_files)
     failed = 0
 
     def events() -> Iterable[dict[str, Any]]:
         nonlocal failed
-        for item in api.extract(paths, res, published=published, max_bytes=int(max_size * 1_048_576)):
+        for item in api.extract(
+            paths, res, published=published, max_bytes=int(max_size * 1_048_576)
+        ):
             if isinstance(item, InputError):
                 failed += 1
                 _report(item)
@@ -116,14 +149,21 @@ def extract(paths: tuple[str, ...], published: dt.date | None, fmt: str, model: 
 @db_option
 @click.option("--published", callback=_date, help="Publication date for documents that have none.")
 @model_options
-def ingest(paths: tuple[str, ...], db_url: str | None, published: dt.date | None, model: str,
-           actor_files: tuple[Path, ...], max_size: float) -> None:
+def ingest(
+    paths: tuple[str, ...],
+    db_url: str | None,
+    published: dt.date | None,
+    model: str,
+    actor_files: tuple[Path, ...],
+    max_size: float,
+) -> None:
     """Read, code and store PATHS. Documents already stored are skipped."""
     store = open_store(db_url)
     res = _resources(model, actor_files)
     try:
-        summary = api.ingest(paths, store, res, published=published,
-                             max_bytes=int(max_size * 1_048_576))
+        summary = api.ingest(
+            paths, store, res, published=published, max_bytes=int(max_size * 1_048_576)
+        )
     finally:
         store.close()
     for line in summary.errors:
@@ -133,7 +173,9 @@ def ingest(paths: tuple[str, ...], db_url: str | None, published: dt.date | None
         sys.exit(1)
 
 
-def _dyad(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[str, str] | None:
+def _dyad(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> tuple[str, str] | None:
     if value is None:
         return None
     parts = value.upper().replace("_", "-").split("-")
@@ -150,13 +192,25 @@ def _dyad(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tu
 @click.option("--since", callback=_date, help="First date (YYYY-MM-DD).")
 @click.option("--until", callback=_date, help="Last date (YYYY-MM-DD).")
 @output_options("table")
-def events(db_url: str | None, dyad: tuple[str, str] | None, actor: str | None,
-           event_type: str | None, since: dt.date | None, until: dt.date | None, fmt: str) -> None:
+def events(
+    db_url: str | None,
+    dyad: tuple[str, str] | None,
+    actor: str | None,
+    event_type: str | None,
+    since: dt.date | None,
+    until: dt.date | None,
+    fmt: str,
+) -> None:
     """Print stored events as a timeline, oldest first."""
     store = open_store(db_url)
     try:
-        found = store.events(dyad=dyad, actor=actor.upper() if actor else None,
-                             event_type=event_type, since=since, until=until)
+        found = store.events(
+            dyad=dyad,
+            actor=actor.upper() if actor else None,
+            event_type=event_type,
+            since=since,
+            until=until,
+        )
         records = timeline_rows(found) if fmt == "table" else found
         write_records(records, fmt, sys.stdout, EVENT_TABLE if fmt == "table" else None)
     finally:
@@ -171,8 +225,13 @@ def actors() -> None:
 @actors.command("lookup")
 @click.argument("name")
 @click.option("--date", "on", callback=_date, help="Resolve roles held on this date.")
-@click.option("--actors", "actor_files", multiple=True, type=click.Path(path_type=Path),
-              help="Extra actor file (YAML); repeatable.")
+@click.option(
+    "--actors",
+    "actor_files",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Extra actor file (YAML); repeatable.",
+)
 @output_options("table")
 def actors_lookup(name: str, on: dt.date | None, actor_files: tuple[Path, ...], fmt: str) -> None:
     """Print the entities NAME resolves to (country, sector, role on --date)."""
@@ -181,15 +240,24 @@ def actors_lookup(name: str, on: dt.date | None, actor_files: tuple[Path, ...], 
     if not found:
         from rapidfuzz import fuzz, process
 
-        match = process.extractOne(name.lower(), list(kb.surnames()), scorer=fuzz.ratio,
-                                   score_cutoff=80)
+        match = process.extractOne(
+            name.lower(), list(kb.surnames()), scorer=fuzz.ratio, score_cutoff=80
+        )
         if match is not None:
             found = [kb.get(kb.surnames()[match[0]]).entity(on)]
     if not found:
         click.echo(f"detente: no actor known as {name!r}", err=True)
         sys.exit(1)
-    rows = [{"name": e.name, "code": e.code, "sector": e.sector, "role": e.role,
-             "entity_id": e.entity_id} for e in found]
+    rows = [
+        {
+            "name": e.name,
+            "code": e.code,
+            "sector": e.sector,
+            "role": e.role,
+            "entity_id": e.entity_id,
+        }
+        for e in found
+    ]
     write_records(rows, fmt, sys.stdout)
 
 

@@ -2,13 +2,13 @@
 
     DetenteError                  root: catch this to catch everything detente raises
     ├── ConfigError               a setting, option or model name that cannot be used
-    ├── DataFileError             a packaged or user data file (actors, lexicon, ontology) is malformed
+    ├── DataFileError             a packaged or user data file (actors, lexicon) is malformed
     ├── InputError                one input document cannot be read; the batch goes on
     │   ├── EmptyInputError       nothing to code (empty file, no text after extraction)
     │   ├── DecodeError           not text: binary content or invalid UTF-8
     │   ├── InputTooLargeError    above the configured size limit
     │   └── UnsupportedLanguageError  text detected in a language detente does not code yet
-    └── StoreError                the event store cannot be opened, migrated or written
+    └── StoreError                the event store cannot be opened or written
 
 Every error carries a one-line message meant for the person at the terminal.
 """

@@ -44,8 +44,9 @@ def write_records(
         writer: csv.DictWriter[str] | None = None
         for record in records:
             if writer is None:
-                writer = csv.DictWriter(out, fieldnames=list(columns or record.keys()),
-                                        extrasaction="ignore")
+                writer = csv.DictWriter(
+                    out, fieldnames=list(columns or record.keys()), extrasaction="ignore"
+                )
                 writer.writeheader()
             writer.writerow({k: _flat(record.get(k)) for k in writer.fieldnames})
             count += 1

@@ -164,7 +164,7 @@ class DateValue:
     @staticmethod
     def parse(value: str) -> DateValue:
         parts = [int(p) for p in value.split("-")]
-        return DateValue(*parts)  # type: ignore[arg-type]
+        return DateValue(*parts)
 
 
 @dataclass(frozen=True, slots=True)

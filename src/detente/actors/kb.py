@@ -7,25 +7,27 @@ immutable and passed to the stages that need it.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pycountry
 import yaml
 
+from detente.datafiles import csv_rows, packaged_text
 from detente.errors import DataFileError
 from detente.records import Entity
 
 SECTORS = frozenset(
-    "COP GOV JUD LEG MIL PRM PTY REB SPY UAF UNK AGR BUS CRM CVL EDU ELI JRN LAB MED REF OPP PRE "
-    "REL SOC".split()
+    {
+        "COP", "GOV", "JUD", "LEG", "MIL", "PRM", "PTY", "REB", "SPY", "UAF",
+        "UNK", "AGR", "BUS", "CRM", "CVL", "EDU", "ELI", "JRN", "LAB", "MED",
+        "REF", "OPP", "PRE", "REL", "SOC",
+    }
+)
 )
 NON_STATE_CODES = frozenset({"IGO", "UNO", "EUR", "NGO", "ISM", "IMG", "MNC"})
 
@@ -156,7 +158,9 @@ def _date(value: Any, origin: str, what: str) -> dt.date | None:
             return dt.date(int(text), 1, 1)
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise DataFileError(origin, f"{what}: {text!r} is not YYYY-MM-DD, YYYY-MM or YYYY") from None
+        raise DataFileError(
+            origin, f"{what}: {text!r} is not YYYY-MM-DD, YYYY-MM or YYYY"
+        ) from None
 
 
 def _split(value: str | None) -> tuple[str, ...]:
@@ -176,9 +180,8 @@ def _check_sector(sector: str | None, origin: str, what: str) -> None:
 
 
 def parse_countries(text: str, origin: str) -> list[KBEntry]:
-    lines = [line for line in text.splitlines() if not line.startswith("#")]
     out: list[KBEntry] = []
-    reader = csv.DictReader(io.StringIO("\n".join(lines)))
+    reader = csv_rows(text)
     required = {"iso3", "name", "aliases", "adjectives", "capitals"}
     if not reader.fieldnames or not required <= set(reader.fieldnames):
         raise DataFileError(origin, f"header must name {sorted(required)}")
@@ -186,7 +189,9 @@ def parse_countries(text: str, origin: str) -> list[KBEntry]:
         code = (row["iso3"] or "").strip()
         where = f"row for {code or '?'}"
         _check_code(code, origin, where)
-        out.append(KBEntry(code, "country", row["name"].strip(), code, None, _split(row["aliases"])))
+        out.append(
+            KBEntry(code, "country", row["name"].strip(), code, None, _split(row["aliases"]))
+        )
         adjectives = _split(row["adjectives"])
         if adjectives:
             out.append(KBEntry(code, "adjective", adjectives[0], code, None, adjectives[1:]))
@@ -291,7 +296,7 @@ def parse_agents(raw: Any, origin: str) -> dict[str, str]:
 
 
 def _packaged(name: str) -> str:
-    return resources.files("detente.actors").joinpath("data", name).read_text("utf-8")
+    return packaged_text("detente.actors", "data", name)
 
 
 def _yaml(text: str, origin: str) -> Any:
@@ -300,7 +305,9 @@ def _yaml(text: str, origin: str) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        raise DataFileError(origin, f"not valid YAML ({getattr(exc, 'problem', exc)})", line) from None
+        raise DataFileError(
+            origin, f"not valid YAML ({getattr(exc, 'problem', exc)})", line
+        ) from None
 
 
 def load_user_file(path: Path) -> tuple[list[KBEntry], dict[str, str]]:

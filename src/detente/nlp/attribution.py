@@ -1,4 +1,4 @@
-"""Who says so, and how sure: reported speech (claimed_by) and status (asserted ... hypothetical)."""
+"""Who says so, and how sure: reported speech (claimed_by) and status (asserted, alleged, ...)."""
 
 from __future__ import annotations
 
@@ -11,16 +11,63 @@ from detente.records import Status
 
 # Relations through which a clause inherits its governing clause's speaker and status.
 _UPWARD = frozenset(
-    {"ccomp", "conj", "xcomp", "advcl", "pcomp", "prep", "pobj", "dobj", "acl", "relcl", "parataxis", "csubj",
-     "nsubjpass", "nsubj", "attr", "oprd", "advmod", "npadvmod", "appos"}
+    {
+        "ccomp",
+        "conj",
+        "xcomp",
+        "advcl",
+        "pcomp",
+        "prep",
+        "pobj",
+        "dobj",
+        "acl",
+        "relcl",
+        "parataxis",
+        "csubj",
+        "nsubjpass",
+        "nsubj",
+        "attr",
+        "oprd",
+        "advmod",
+        "npadvmod",
+        "appos",
+    }
 )
 _MODAL_HYPOTHETICAL = frozenset({"could", "might", "may", "would", "should", "must"})
 _MODAL_FUTURE = frozenset({"will", "shall", "'ll"})
 _CONDITIONAL_MARKS = frozenset({"if", "unless", "whether"})
-INTENT_NOUNS = frozenset({"threat", "plan", "intention", "proposal", "offer", "promise", "decision",
-                          "readiness", "willingness", "pledge", "ultimatum", "call", "demand", "bid"})
-SPEECH_NOUNS = frozenset({"statement", "claim", "announcement", "allegation", "report", "assertion",
-                          "accusation", "warning", "message", "note"})
+INTENT_NOUNS = frozenset(
+    {
+        "threat",
+        "plan",
+        "intention",
+        "proposal",
+        "offer",
+        "promise",
+        "decision",
+        "readiness",
+        "willingness",
+        "pledge",
+        "ultimatum",
+        "call",
+        "demand",
+        "bid",
+    }
+)
+SPEECH_NOUNS = frozenset(
+    {
+        "statement",
+        "claim",
+        "announcement",
+        "allegation",
+        "report",
+        "assertion",
+        "accusation",
+        "warning",
+        "message",
+        "note",
+    }
+)
 _PRIORITY = [Status.NEGATED, Status.DENIED, Status.HYPOTHETICAL, Status.PLANNED, Status.ALLEGED]
 
 
@@ -67,7 +114,10 @@ def _own_statuses(token: Token, lexicon: Lexicon) -> set[Status]:
 
 def frame(trigger: Token, lexicon: Lexicon) -> Frame:
     statuses = _own_statuses(trigger, lexicon)
-    chain = [trigger, *[t for t in trigger.ancestors if t.dep_ == "xcomp" or t.i == trigger.head.i]][:3]
+    chain = [
+        trigger,
+        *[t for t in trigger.ancestors if t.dep_ == "xcomp" or t.i == trigger.head.i],
+    ][:3]
     would = any(c.dep_ == "aux" and c.lower_ in ("would", "'d") for t in chain for c in t.children)
     speech: Token | None = None
     ordered: Token | None = None
@@ -101,17 +151,30 @@ def frame(trigger: Token, lexicon: Lexicon) -> Frame:
             statuses.add(Status.HYPOTHETICAL)
         if relation == "acl" and lemma in INTENT_NOUNS:
             statuses.add(Status.PLANNED)
-        if relation in ("acl", "ccomp") and lemma in SPEECH_NOUNS and speech is None:
+        if (
+            relation in ("acl", "ccomp")
+            and lemma in SPEECH_NOUNS
+            and speech is None
+            and parent.head.pos_ in ("VERB", "AUX")
+        ):
             # "issued a statement that ...": the verb of the statement carries the speaker.
-            if parent.head.pos_ in ("VERB", "AUX"):
-                speech = parent.head
-        if parent.pos_ in ("VERB", "AUX") and relation in ("xcomp", "ccomp", "conj", "advcl", "csubj"):
+            speech = parent.head
+        if parent.pos_ in ("VERB", "AUX") and relation in (
+            "xcomp",
+            "ccomp",
+            "conj",
+            "advcl",
+            "csubj",
+        ):
             statuses |= {s for s in _own_statuses(parent, lexicon) if s != Status.ALLEGED} - (
                 {Status.NEGATED} if relation == "conj" else set()
             )
         current = parent
-    if would and speech is not None and Status.HYPOTHETICAL in statuses and not any(
-        c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in trigger.children
+    if (
+        would
+        and speech is not None
+        and Status.HYPOTHETICAL in statuses
+        and not any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in trigger.children)
     ):
         # "said Ukraine would keep ...": the future seen from the past, not a condition.
         statuses.discard(Status.HYPOTHETICAL)

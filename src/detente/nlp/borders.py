@@ -28,9 +28,16 @@ def find_border(root: Token, resolver: Resolver, *, max_depth: int = 5) -> Token
         if depth >= max_depth:
             continue
         for child in token.children:
-            if child.dep_ in ("prep", "pobj", "advmod", "dobj", "npadvmod", "amod", "compound", "acl") or (
-                depth == 0 and child.dep_ in ("advcl", "xcomp")
-            ):
+            if child.dep_ in (
+                "prep",
+                "pobj",
+                "advmod",
+                "dobj",
+                "npadvmod",
+                "amod",
+                "compound",
+                "acl",
+            ) or (depth == 0 and child.dep_ in ("advcl", "xcomp")):
                 frontier.append((child, depth + 1))
     return None
 

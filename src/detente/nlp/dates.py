@@ -18,22 +18,82 @@ from detente.nlp.calendar import MONTHS, WEEKDAYS
 from detente.records import DateValue
 
 _M = "|".join(sorted(MONTHS, key=len, reverse=True))
-_QUAL = r"(?:(?:the\s+)?(?:first|second)\s+half\s+of|early|mid|mid-|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of)"
+_QUAL = (
+    r"(?:(?:the\s+)?(?:first|second)\s+half\s+of|early|mid|mid-|late"
+    r"|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of)"
+)
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("ymd", re.compile(r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b")),
     ("dmy_num", re.compile(r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d{2})\b")),
-    ("mdy", re.compile(rf"\b(?P<mn>{_M})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{{2}})\b", re.I)),
-    ("dmy", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mn>{_M})\.?,?\s+(?P<y>(?:19|20)\d{{2}})\b", re.I)),
-    ("md", re.compile(rf"\b(?P<mn>{_M})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:,\s*)?(?:19|20)\d{{2}})", re.I)),
-    ("dm", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mn>{_M})\b(?!\.?,?\s+(?:19|20)\d{{2}})", re.I)),
-    ("my", re.compile(rf"\b(?:{_QUAL}\s+)?(?P<mn>{_M})\.?,?\s+(?:of\s+)?(?P<y>(?:19|20)\d{{2}})\b", re.I)),
-    ("m", re.compile(rf"\b(?:(?:in|since|during|until|by|of|from)\s+|{_QUAL}[\s-]+)(?P<mn>{_M})\b(?!\s+\d)", re.I)),
-    ("y", re.compile(r"\b(?:in|since|during|until|by|of|from|early|late|mid-?)\s+(?P<y>(?:19|20)\d{2})\b(?!\s*-\d)", re.I)),
-    ("rel", re.compile(r"\b(?P<rel>yesterday|today|tonight|this\s+morning|last\s+night|(?:last|this|next|past)\s+(?:week|month|year|weekend)|earlier\s+this\s+(?:week|month|year)|(?P<n>\d+|a|one|two|three|four|five|six|seven|ten)\s+(?P<unit>days?|weeks?|months?|years?)\s+ago)\b", re.I)),
+    (
+        "mdy",
+        re.compile(
+            rf"\b(?P<mn>{_M})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{{2}})\b",
+            re.I,
+        ),
+    ),
+    (
+        "dmy",
+        re.compile(
+            rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mn>{_M})\.?,?\s+(?P<y>(?:19|20)\d{{2}})\b",
+            re.I,
+        ),
+    ),
+    (
+        "md",
+        re.compile(
+            rf"\b(?P<mn>{_M})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:,\s*)?(?:19|20)\d{{2}})",
+            re.I,
+        ),
+    ),
+    (
+        "dm",
+        re.compile(
+            rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mn>{_M})\b(?!\.?,?\s+(?:19|20)\d{{2}})",
+            re.I,
+        ),
+    ),
+    (
+        "my",
+        re.compile(
+            rf"\b(?:{_QUAL}\s+)?(?P<mn>{_M})\.?,?\s+(?:of\s+)?(?P<y>(?:19|20)\d{{2}})\b", re.I
+        ),
+    ),
+    (
+        "m",
+        re.compile(
+            rf"\b(?:(?:in|since|during|until|by|of|from)\s+|{_QUAL}[\s-]+)(?P<mn>{_M})\b(?!\s+\d)",
+            re.I,
+        ),
+    ),
+    (
+        "y",
+        re.compile(
+            r"\b(?:in|since|during|until|by|of|from|early|late|mid-?)\s+(?P<y>(?:19|20)\d{2})\b(?!\s*-\d)",
+            re.I,
+        ),
+    ),
+    (
+        "rel",
+        re.compile(
+            r"\b(?P<rel>yesterday|today|tonight|this\s+morning|last\s+night|(?:last|this|next|past)\s+(?:week|month|year|weekend)|earlier\s+this\s+(?:week|month|year)|(?P<n>\d+|a|one|two|three|four|five|six|seven|ten)\s+(?P<unit>days?|weeks?|months?|years?)\s+ago)\b",
+            re.I,
+        ),
+    ),
     ("wd", re.compile(rf"\b(?:on\s+|last\s+|this\s+|next\s+)(?P<wd>{'|'.join(WEEKDAYS)})\b", re.I)),
 ]
 _MONTH_ONLY_EXCLUDE = re.compile(r"^may$", re.I)
-_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
+_NUMBERS = {
+    "a": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "ten": 10,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +135,11 @@ def _mention(kind: str, match: re.Match[str]) -> DateMention | None:
     groups = match.groupdict()
     start, end = match.span()
     since = match.group(0).lower().startswith("since")
-    month = MONTHS[groups["mn"].lower()] if groups.get("mn") else (int(groups["m"]) if groups.get("m") else None)
+    month = (
+        MONTHS[groups["mn"].lower()]
+        if groups.get("mn")
+        else (int(groups["m"]) if groups.get("m") else None)
+    )
     if kind == "m" and _MONTH_ONLY_EXCLUDE.match(groups["mn"] or ""):
         return None  # "may" is far more often a verb
     if kind in ("md", "dm") and groups["mn"].lower() == "may" and not groups["mn"][0].isupper():
@@ -89,8 +153,13 @@ def _mention(kind: str, match: re.Match[str]) -> DateMention | None:
     if kind == "rel":
         return DateMention(start, end, kind, relative=" ".join(groups["rel"].lower().split()))
     if kind == "wd":
-        return DateMention(start, end, kind, weekday=WEEKDAYS.index(groups["wd"].lower()),
-                           relative=match.group(0).split()[0].lower())
+        return DateMention(
+            start,
+            end,
+            kind,
+            weekday=WEEKDAYS.index(groups["wd"].lower()),
+            relative=match.group(0).split()[0].lower(),
+        )
     return DateMention(start, end, kind, year, month, day, since=since)
 
 
@@ -98,7 +167,9 @@ def _valid(year: int, month: int, day: int | None) -> bool:
     return day is None or day <= calendar.monthrange(year, month)[1]
 
 
-def resolve(mention: DateMention, reference: dt.date | None, *, future: bool = False) -> DateValue | None:
+def resolve(
+    mention: DateMention, reference: dt.date | None, *, future: bool = False
+) -> DateValue | None:
     """The calendar date a mention denotes, or None when it cannot be known."""
     if mention.since:
         return None  # "since 2021" starts a period; it does not date an event
@@ -112,13 +183,17 @@ def resolve(mention: DateMention, reference: dt.date | None, *, future: bool = F
         year = choose_year(mention.month, mention.day, reference, future=future)
         return DateValue(year, mention.month, mention.day) if year is not None else None
     if mention.kind == "wd" and mention.weekday is not None:
-        return DateValue.from_date(_weekday(mention.weekday, mention.relative or "on", reference, future))
+        return DateValue.from_date(
+            _weekday(mention.weekday, mention.relative or "on", reference, future)
+        )
     if mention.relative:
         return _relative(mention.relative, reference)
     return None
 
 
-def choose_year(month: int, day: int | None, reference: dt.date, *, future: bool = False) -> int | None:
+def choose_year(
+    month: int, day: int | None, reference: dt.date, *, future: bool = False
+) -> int | None:
     """The year that puts month/day nearest the reference: on or before it for past events."""
     slack = dt.timedelta(days=3)
     years = [reference.year - 1, reference.year, reference.year + 1]
@@ -176,13 +251,16 @@ def _months_back(reference: dt.date, n: int) -> DateValue:
 
 
 def newest_absolute(mentions: Iterable[DateMention]) -> DateValue | None:
-    values = [DateValue(m.year, m.month, m.day) for m in mentions if m.year is not None and not m.since]
+    values = [
+        DateValue(m.year, m.month, m.day) for m in mentions if m.year is not None and not m.since
+    ]
     values += [DateValue(m.year) for m in mentions if m.year is not None and m.since]
     return max(values, key=lambda v: (v.year, v.month or 0, v.day or 0), default=None)
 
 
-def consistent_years(month: int, day: int | None, start: dt.date | None, end: dt.date | None,
-                     years: Iterable[int]) -> Iterator[int]:
+def consistent_years(
+    month: int, day: int | None, start: dt.date | None, end: dt.date | None, years: Iterable[int]
+) -> Iterator[int]:
     """Years in which month/day falls within [start, end)."""
     for year in years:
         if not _valid(year, month, day):

@@ -21,13 +21,62 @@ from detente.records import ActorMention, Entity, EventType, Status
 # Verbs whose subject carries out the nominal event they govern ("Minsk ordered the withdrawal").
 # Reporting verbs (cite, observe, report) are not among them: their subject only tells of it.
 LICENSING_VERBS = frozenset(
-    {"announce", "order", "conduct", "carry", "complete", "begin", "start", "launch", "hold", "stage",
-     "make", "take", "continue", "finish", "end", "coordinate", "implement", "perform", "undertake"}
+    {
+        "announce",
+        "order",
+        "conduct",
+        "carry",
+        "complete",
+        "begin",
+        "start",
+        "launch",
+        "hold",
+        "stage",
+        "make",
+        "take",
+        "continue",
+        "finish",
+        "end",
+        "coordinate",
+        "implement",
+        "perform",
+        "undertake",
+    }
 )
-HAPPEN_VERBS = frozenset({"take", "begin", "start", "happen", "occur", "spark", "follow", "prompt",
-                          "continue", "trigger", "provoke", "cause"})
-INTENT_NOUNS = frozenset({"threat", "plan", "intention", "proposal", "offer", "promise", "decision",
-                          "readiness", "willingness", "pledge", "ultimatum", "call", "demand", "bid"})
+HAPPEN_VERBS = frozenset(
+    {
+        "take",
+        "begin",
+        "start",
+        "happen",
+        "occur",
+        "spark",
+        "follow",
+        "prompt",
+        "continue",
+        "trigger",
+        "provoke",
+        "cause",
+    }
+)
+INTENT_NOUNS = frozenset(
+    {
+        "threat",
+        "plan",
+        "intention",
+        "proposal",
+        "offer",
+        "promise",
+        "decision",
+        "readiness",
+        "willingness",
+        "pledge",
+        "ultimatum",
+        "call",
+        "demand",
+        "bid",
+    }
+)
 POSTURE = frozenset({EventType.MOBILIZE, EventType.RETREAT, EventType.COERCE, EventType.ASSAULT})
 
 
@@ -59,7 +108,9 @@ def _same_side(mention: ActorMention, actors: list[ActorMention], codes: set[str
         return False
     if entity.sector is None:
         return True
-    return any(a.entity.code == entity.code and a.entity.sector in (entity.sector, None) for a in actors)
+    return any(
+        a.entity.code == entity.code and a.entity.sector in (entity.sector, None) for a in actors
+    )
 
 
 PARTICLES = frozenset({"back", "out", "up", "down", "off", "away", "in"})
@@ -117,8 +168,22 @@ def object_lemmas(obj: Token) -> set[str]:
     return found
 
 
-QUANTITY_NOUNS = frozenset({"number", "numbers", "group", "formation", "unit", "column", "convoy",
-                            "contingent", "wave", "batch", "presence", "deployment"})
+QUANTITY_NOUNS = frozenset(
+    {
+        "number",
+        "numbers",
+        "group",
+        "formation",
+        "unit",
+        "column",
+        "convoy",
+        "contingent",
+        "wave",
+        "batch",
+        "presence",
+        "deployment",
+    }
+)
 
 
 def core_lemmas(obj: Token) -> set[str]:
@@ -127,8 +192,13 @@ def core_lemmas(obj: Token) -> set[str]:
     out: set[str] = set()
     for head in heads:
         lemma = head.lemma_.lower()
-        inner = [c for p in head.children if p.dep_ == "prep" and p.lower_ == "of" for c in p.children
-                 if c.dep_ == "pobj"]
+        inner = [
+            c
+            for p in head.children
+            if p.dep_ == "prep" and p.lower_ == "of"
+            for c in p.children
+            if c.dep_ == "pobj"
+        ]
         if lemma in QUANTITY_NOUNS and inner:
             out |= {t.lemma_.lower() for t in (inner[0], *inner[0].conjuncts)}
         else:
@@ -137,7 +207,7 @@ def core_lemmas(obj: Token) -> set[str]:
 
 
 def _prep_objects(token: Token, word: str) -> list[Token]:
-    out = []
+    out: list[Token] = []
     for child in token.children:
         if child.dep_ in ("prep", "agent", "dative") and child.lower_ == word:
             out.extend(c for c in child.children if c.dep_ == "pobj")
@@ -173,11 +243,15 @@ class Coder:
         if token.i in consumed:
             return None
         lemma = token.lemma_.lower()
-        if token.pos_ in ("VERB", "AUX") or (token.pos_ == "NOUN" and token.dep_ == "ROOT" and token.tag_.startswith("VB")):
+        if token.pos_ in ("VERB", "AUX") or (
+            token.pos_ == "NOUN" and token.dep_ == "ROOT" and token.tag_.startswith("VB")
+        ):
             rules = self.lexicon.verb_rules(lemma, _particle(token))
             nominal = False
         elif token.pos_ in ("NOUN", "PROPN"):
-            rules = self.lexicon.noun_rules.get(lemma, ()) or self.lexicon.noun_rules.get(token.lower_, ())
+            rules = self.lexicon.noun_rules.get(lemma, ()) or self.lexicon.noun_rules.get(
+                token.lower_, ()
+            )
             nominal = True
             if rules and not self._licensed(token):
                 return None
@@ -200,9 +274,8 @@ class Coder:
         if rule.particle and _particle(token) != rule.particle:
             return False
         obj = direct_object(token)
-        if rule.object_required:
-            if obj is None or not (object_lemmas(obj) & rule.objects):
-                return False
+        if rule.object_required and (obj is None or not object_lemmas(obj) & rule.objects):
+            return False
         if rule.preps and not any(
             c.dep_ == "prep" and c.lower_ in rule.preps for c in token.children
         ):
@@ -219,7 +292,16 @@ class Coder:
     def _inherited_subject(self, token: Token, fr: Frame) -> Token | None:
         current = token
         for _ in range(6):
-            if current.dep_ not in ("xcomp", "advcl", "conj", "pcomp", "prep", "pobj", "acl", "ccomp"):
+            if current.dep_ not in (
+                "xcomp",
+                "advcl",
+                "conj",
+                "pcomp",
+                "prep",
+                "pobj",
+                "acl",
+                "ccomp",
+            ):
                 return None
             parent = current.head
             controllers = self.lexicon.ordering | self.lexicon.requesting | self.lexicon.control
@@ -235,7 +317,9 @@ class Coder:
             current = parent
         return None
 
-    def _actors(self, token: Token, rule: Rule, sent: Span, obj: Token | None, fr: Frame) -> tuple[list[ActorMention], float]:
+    def _actors(
+        self, token: Token, rule: Rule, sent: Span, obj: Token | None, fr: Frame
+    ) -> tuple[list[ActorMention], float]:
         penalty = 0.0
         if fr.accused_by is not None:
             accused = direct_object(fr.accused_by)
@@ -305,8 +389,15 @@ class Coder:
                     return found
         return []
 
-    def _recipients(self, token: Token, rule: Rule, sent: Span, obj: Token | None,
-                    actors: list[ActorMention], border: BorderRef | None) -> list[ActorMention]:
+    def _recipients(
+        self,
+        token: Token,
+        rule: Rule,
+        sent: Span,
+        obj: Token | None,
+        actors: list[ActorMention],
+        border: BorderRef | None,
+    ) -> list[ActorMention]:
         actor_codes = {m.entity.code for m in actors}
         for slot in rule.recipient:
             found: list[ActorMention] = []
@@ -325,10 +416,12 @@ class Coder:
                 for target in targets:
                     found += self.resolver.resolve(target, sent)
             elif slot == "complement":
-                target = _complement_object(token)
-                if target is not None:
-                    found = self._owners(target, sent) or [
-                        m for t in target.subtree if t.pos_ in ("NOUN", "PROPN")
+                complement = _complement_object(token)
+                if complement is not None:
+                    found = self._owners(complement, sent) or [
+                        m
+                        for t in complement.subtree
+                        if t.pos_ in ("NOUN", "PROPN")
                         for m in self._owners(t, sent)
                     ]
             elif slot == "object_owner" and obj is not None:
@@ -343,14 +436,20 @@ class Coder:
                 return found
         return []
 
-    def _border_recipients(self, border: BorderRef, actor_codes: set[str], sent: Span) -> list[ActorMention]:
+    def _border_recipients(
+        self, border: BorderRef, actor_codes: set[str], sent: Span
+    ) -> list[ActorMention]:
         others = [code for code in border.countries if code not in actor_codes]
         if len(border.countries) >= 2 or actor_codes:
-            return [self.resolver.mention(border.token, self._country_entity(code), sent) for code in others[:1]]
+            return [
+                self.resolver.mention(border.token, self._country_entity(code), sent)
+                for code in others[:1]
+            ]
         return []
 
-    def _border(self, token: Token, sent: Span, claimant: ActorMention | None,
-                actors: list[ActorMention]) -> BorderRef | None:
+    def _border(
+        self, token: Token, sent: Span, claimant: ActorMention | None, actors: list[ActorMention]
+    ) -> BorderRef | None:
         noun = find_border(token, self.resolver)
         if noun is None:
             return None
@@ -359,7 +458,11 @@ class Coder:
         if ref.own and claimant is not None and claimant.entity.code not in codes:
             codes.insert(0, claimant.entity.code)
         if len(codes) == 1:
-            sides = [m.entity.code for m in actors if m.entity.code != codes[0] and _is_country(m.entity.code)]
+            sides = [
+                m.entity.code
+                for m in actors
+                if m.entity.code != codes[0] and _is_country(m.entity.code)
+            ]
             if sides:
                 codes.insert(0, sides[0])
         if not codes and self.resolver.ctx.border_pair:
@@ -368,7 +471,9 @@ class Coder:
             self.resolver.ctx.border_pair = (codes[0], codes[1])
         return BorderRef(noun, tuple(codes), ref.own)
 
-    def _counterpart(self, token: Token, actors: list[ActorMention], sent: Span) -> list[ActorMention]:
+    def _counterpart(
+        self, token: Token, actors: list[ActorMention], sent: Span
+    ) -> list[ActorMention]:
         """A posture move with no named counterpart faces the other country of the document's
         current pair (the last border named, else the last two countries mentioned)."""
         pair = self.resolver.ctx.border_pair or tuple(self.resolver.ctx.pair())
@@ -376,7 +481,9 @@ class Coder:
         if len(pair) != 2 or not codes & set(pair):
             return []
         others = [code for code in pair if code not in codes]
-        return [self.resolver.mention(token, self._country_entity(others[0]), sent)] if others else []
+        return (
+            [self.resolver.mention(token, self._country_entity(others[0]), sent)] if others else []
+        )
 
     def _speaker(self, fr: Frame, sent: Span) -> ActorMention | None:
         verb = fr.accused_by or fr.speech_verb
@@ -411,11 +518,17 @@ class Coder:
         if not actors:
             return None
         claimant = self._speaker(fr, sent)
-        border = self._border(token, sent, claimant, actors) if (
-            "border" in rule.recipient or rule.event in POSTURE
-        ) else None
+        border = (
+            self._border(token, sent, claimant, actors)
+            if ("border" in rule.recipient or rule.event in POSTURE)
+            else None
+        )
         recipients = self._recipients(token, rule, sent, obj, actors, border)
-        if not recipients and rule.event in (EventType.MOBILIZE, EventType.RETREAT) and "border" in rule.recipient:
+        if (
+            not recipients
+            and rule.event in (EventType.MOBILIZE, EventType.RETREAT)
+            and "border" in rule.recipient
+        ):
             recipients = self._counterpart(token, actors, sent)
             penalty += 0.1 if recipients else 0.0
         if rule.event == EventType.CONSULT and not recipients and len(actors) < 2:
@@ -426,8 +539,8 @@ class Coder:
             lemmas = core_lemmas(refine_from)
             if rule.event == EventType.THREATEN:
                 lemmas |= {t.lemma_.lower() for t in refine_from.subtree}
-            for words, refined in rule.mode_by_object:
-                if lemmas & words:
+            for refining, refined in rule.mode_by_object:
+                if lemmas & refining:
                     mode = refined
                     break
         actor_codes = {m.entity.code for m in actors}
@@ -436,7 +549,9 @@ class Coder:
         event = rule.event
         if event == EventType.RETREAT and status == Status.PLANNED:
             event, mode = EventType.CONCEDE, None  # PLOVER: a promised retreat is a concession
-        confidence = rule.confidence - penalty - (0.1 if claimant is None and fr.speech_verb else 0.0)
+        confidence = (
+            rule.confidence - penalty - (0.1 if claimant is None and fr.speech_verb else 0.0)
+        )
         particle = [c for c in token.children if c.lower_ == _particle(token) and c.i > token.i][:1]
         words = [token, *particle] + ([obj] if obj is not None else [])
         return Candidate(
@@ -455,10 +570,13 @@ class Coder:
         )
 
     def _accusations(self, coded: list[Candidate], sent: Span) -> list[Candidate]:
-        """"Belarus said Ukraine massed troops": the claim of a hostile act is an accusation."""
+        """ "Belarus said Ukraine massed troops": the claim of a hostile act is an accusation."""
         out: list[Candidate] = []
         seen: set[tuple[int, str]] = {
-            (c.trigger.i, m.entity.code) for c in coded if c.event == EventType.ACCUSE for m in c.recipients
+            (c.trigger.i, m.entity.code)
+            for c in coded
+            if c.event == EventType.ACCUSE
+            for m in c.recipients
         }
         for candidate in coded:
             claimant = candidate.claimed_by
@@ -472,7 +590,9 @@ class Coder:
                 continue
             targets = [m for m in candidate.actors if m.entity.code != claimant.entity.code]
             key_targets = [m for m in targets if (verb.i, m.entity.code) not in seen]
-            if not key_targets or any(c.trigger.i == verb.i and c.event == EventType.ACCUSE for c in coded):
+            if not key_targets or any(
+                c.trigger.i == verb.i and c.event == EventType.ACCUSE for c in coded
+            ):
                 continue
             for m in key_targets:
                 seen.add((verb.i, m.entity.code))
@@ -487,7 +607,9 @@ class Coder:
                     actors=[claimant],
                     recipients=key_targets,
                     claimed_by=None,
-                    status=decide_status(frame(verb, self.lexicon).statuses, third_party_claim=False),
+                    status=decide_status(
+                        frame(verb, self.lexicon).statuses, third_party_claim=False
+                    ),
                     confidence=max(0.05, candidate.confidence - 0.1),
                     words=[verb],
                     border=None,

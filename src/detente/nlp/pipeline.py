@@ -16,7 +16,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from detente.actors import KnowledgeBase, load_knowledge_base
+from detente.actors import KnowledgeBase, Role, load_knowledge_base
 from detente.geo import Gazetteer, load_gazetteer
 from detente.nlp import dates as dating
 from detente.nlp.actors import Context, Resolver
@@ -141,20 +141,28 @@ def infer_reference(parsed: Doc, res: Resources) -> tuple[dt.date | None, Refere
     constraints = _role_constraints(parsed, partial, res)
     if newest is None and not constraints:
         return None, ReferenceBasis.NONE
-    low = newest.year if newest is not None else min(
-        (r.start.year for _, r in constraints if r.start), default=today.year
+    low = (
+        newest.year
+        if newest is not None
+        else min((r.start.year for _, r in constraints if r.start), default=today.year)
     )
     years = list(range(low, today.year + 1))
     best: tuple[int, int] | None = None  # (constraints broken, year)
     for year in years:
         broken = sum(
-            1 for m, role in constraints
-            if m.month is not None and not list(dating.consistent_years(m.month, m.day, role.start, role.end, [year]))
+            1
+            for m, role in constraints
+            if m.month is not None
+            and not list(dating.consistent_years(m.month, m.day, role.start, role.end, [year]))
         )
         if best is None or broken < best[0]:
             best = (broken, year)
     year = best[1] if best else low
-    candidates = [dt.date(year, m.month, m.day or 1) for m in partial if m.month is not None and dating._valid(year, m.month, m.day)]
+    candidates = [
+        dt.date(year, m.month, m.day or 1)
+        for m in partial
+        if m.month is not None and dating._valid(year, m.month, m.day)
+    ]
     if newest is not None and newest.year == year:
         candidates.append(newest.first_day())
     return (max(candidates) if candidates else dt.date(year, 12, 31)), ReferenceBasis.INFERRED
@@ -168,8 +176,10 @@ def _last_day(value: DateValue) -> dt.date:
     return dt.date(value.year, 12, 31)
 
 
-def _role_constraints(parsed: Doc, partial: list[dating.DateMention], res: Resources) -> list[tuple[dating.DateMention, object]]:
-    out: list[tuple[dating.DateMention, object]] = []
+def _role_constraints(
+    parsed: Doc, partial: list[dating.DateMention], res: Resources
+) -> list[tuple[dating.DateMention, Role]]:
+    out: list[tuple[dating.DateMention, Role]] = []
     for sent in parsed.sents:
         here = [m for m in partial if sent.start_char <= m.start < sent.end_char]
         if not here:
@@ -194,7 +204,9 @@ def _role_constraints(parsed: Doc, partial: list[dating.DateMention], res: Resou
 def _date_owners(parsed: Doc, sent: Span, offset: int) -> dict[int, dating.DateMention]:
     owners: dict[int, dating.DateMention] = {}
     for mention in dating.find_dates(sent.text):
-        span = parsed.char_span(offset + mention.start, offset + mention.end, alignment_mode="expand")
+        span = parsed.char_span(
+            offset + mention.start, offset + mention.end, alignment_mode="expand"
+        )
         if span is None:
             continue
         token = span.root
@@ -207,7 +219,9 @@ def _date_owners(parsed: Doc, sent: Span, offset: int) -> dict[int, dating.DateM
 
 
 def _event_date(
-    candidate: Candidate, owners: dict[int, dating.DateMention], reference: dt.date | None,
+    candidate: Candidate,
+    owners: dict[int, dating.DateMention],
+    reference: dt.date | None,
     narrative: DateValue | None,
 ) -> tuple[DateValue | None, DateBasis]:
     token = candidate.trigger
@@ -222,8 +236,11 @@ def _event_date(
         if token.head.i == token.i:
             break
         token = token.head
-    sentence_dates = {id(m): m for i, m in owners.items()
-                      if not m.since and not _in_relative_clause(candidate.trigger.doc[i])}
+    sentence_dates = {
+        id(m): m
+        for i, m in owners.items()
+        if not m.since and not _in_relative_clause(candidate.trigger.doc[i])
+    }
     if len(sentence_dates) == 1:
         # One date in the sentence dates all of it ("When visiting on 30 July, he said ...").
         value = dating.resolve(next(iter(sentence_dates.values())), reference)
@@ -244,7 +261,9 @@ def _in_relative_clause(token: Token) -> bool:
     return any(t.dep_ == "relcl" for t in (token, *token.ancestors))
 
 
-def _with_roles(mentions: Iterable[ActorMention], res: Resources, day: dt.date | None) -> tuple[ActorMention, ...]:
+def _with_roles(
+    mentions: Iterable[ActorMention], res: Resources, day: dt.date | None
+) -> tuple[ActorMention, ...]:
     out = []
     for mention in mentions:
         key = mention.entity.entity_id
@@ -282,12 +301,25 @@ def _code_parsed(doc: Document, parsed: Doc, res: Resources, given: dt.date | No
             narrative = resolved[-1]
     if not events:
         dropped["no-event"] += 1
-    return Coded(doc, tuple(s for s, _ in sentences), tuple(events), 
-                 DateValue.from_date(reference) if reference else None, basis, dropped)
+    return Coded(
+        doc,
+        tuple(s for s, _ in sentences),
+        tuple(events),
+        DateValue.from_date(reference) if reference else None,
+        basis,
+        dropped,
+    )
 
 
-def _event(doc: Document, sentence: Sentence, c: Candidate, date: DateValue | None,
-           basis: DateBasis, res: Resources, reference: dt.date | None) -> Event:
+def _event(
+    doc: Document,
+    sentence: Sentence,
+    c: Candidate,
+    date: DateValue | None,
+    basis: DateBasis,
+    res: Resources,
+    reference: dt.date | None,
+) -> Event:
     day = date.first_day() if date is not None else reference
     actors = _with_roles(c.actors, res, day)
     recipients = _with_roles(c.recipients, res, day)

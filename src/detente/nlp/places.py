@@ -9,14 +9,33 @@ from detente.geo import Gazetteer
 from detente.nlp.borders import BorderRef
 from detente.records import Location
 
-PLACE_PREPS = frozenset({"in", "near", "at", "into", "over", "through", "to", "from", "on", "across",
-                         "along", "inside", "toward", "towards", "outside"})
-AREA_NOUNS = frozenset({"airspace", "territory", "soil", "waters", "region", "district", "oblast",
-                        "area", "province"})
+PLACE_PREPS = frozenset(
+    {
+        "in",
+        "near",
+        "at",
+        "into",
+        "over",
+        "through",
+        "to",
+        "from",
+        "on",
+        "across",
+        "along",
+        "inside",
+        "toward",
+        "towards",
+        "outside",
+    }
+)
+AREA_NOUNS = frozenset(
+    {"airspace", "territory", "soil", "waters", "region", "district", "oblast", "area", "province"}
+)
 
 
-def border_location(ref: BorderRef, kb: KnowledgeBase, gazetteer: Gazetteer,
-                    side: str | None) -> Location | None:
+def border_location(
+    ref: BorderRef, kb: KnowledgeBase, gazetteer: Gazetteer, side: str | None
+) -> Location | None:
     codes = ref.countries
     if not codes:
         return None
@@ -25,8 +44,13 @@ def border_location(ref: BorderRef, kb: KnowledgeBase, gazetteer: Gazetteer,
         return Location(f"{names[0]} border", codes[0], None, None, "border")
     point = gazetteer.border(codes[0], codes[1])
     country = side if side in codes[:2] else codes[0]
-    return Location(f"{names[0]}–{names[1]} border", country, point[0] if point else None,
-                    point[1] if point else None, "border")
+    return Location(
+        f"{names[0]}–{names[1]} border",
+        country,
+        point[0] if point else None,
+        point[1] if point else None,
+        "border",
+    )
 
 
 def _place_tokens(trigger: Token) -> list[Token]:
@@ -44,7 +68,11 @@ def _place_tokens(trigger: Token) -> list[Token]:
 
 
 def place_of(trigger: Token, kb: KnowledgeBase, gazetteer: Gazetteer) -> Location | None:
-    objects = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in AREA_NOUNS]
+    objects = [
+        c
+        for c in trigger.children
+        if c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in AREA_NOUNS
+    ]
     for token in objects + _place_tokens(trigger):
         found = _locate(token, kb, gazetteer)
         if found is not None:
@@ -59,7 +87,9 @@ def _locate(token: Token, kb: KnowledgeBase, gazetteer: Gazetteer) -> Location |
             if child.dep_ in ("compound", "amod") and child.pos_ == "PROPN":
                 city = gazetteer.city(child.text)
                 if city is not None:
-                    return Location(f"{child.text} {token.text}", city.country, city.lat, city.lon, "region")
+                    return Location(
+                        f"{child.text} {token.text}", city.country, city.lat, city.lon, "region"
+                    )
             if child.dep_ in ("amod", "poss", "compound"):
                 code = kb.country_code(child.text)
                 if code:

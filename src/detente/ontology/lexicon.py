@@ -15,7 +15,17 @@ from detente.ontology.plover import Ontology
 from detente.records import EventType
 
 RECIPIENT_SLOTS = frozenset(
-    {"complement", "dobj", "dative", "object_owner", "border", "object_with", "object_to", "object_for", "object_of"}
+    {
+        "complement",
+        "dobj",
+        "dative",
+        "object_owner",
+        "border",
+        "object_with",
+        "object_to",
+        "object_for",
+        "object_of",
+    }
 )
 
 
@@ -29,7 +39,9 @@ class Rule:
     object_required: bool
     preps: frozenset[str]
     requires_prep: str | None
-    bare: bool  # only without an object or clausal complement ("protested", not "demonstrated that")
+    bare: (
+        bool  # only without an object or clausal complement ("protested", not "demonstrated that")
+    )
     event: EventType
     mode: str | None
     context: tuple[str, ...]
@@ -136,7 +148,7 @@ def parse_lexicon(raw: Any, origin: str, ontology: Ontology) -> Lexicon:
             (nouns if rule.nominal else verbs)[" ".join(words)].append(rule)
     speech = raw.get("speech") or {}
 
-    def words(key: str, source: dict[str, Any] = raw) -> frozenset[str]:
+    def word_set(key: str, source: dict[str, Any] = raw) -> frozenset[str]:
         return frozenset(str(w).lower() for w in source.get(key) or ())
 
     return Lexicon(
@@ -144,14 +156,14 @@ def parse_lexicon(raw: Any, origin: str, ontology: Ontology) -> Lexicon:
         rules={k: tuple(v) for k, v in verbs.items()},
         noun_rules={k: tuple(v) for k, v in nouns.items()},
         classes=classes,
-        claim_verbs=words("claim", speech),
-        deny_verbs=words("deny", speech),
-        planning=words("planning"),
-        ordering=words("ordering"),
-        requesting=words("requesting"),
-        control=words("control"),
-        negating=words("negating"),
-        hedges=words("hedges"),
+        claim_verbs=word_set("claim", speech),
+        deny_verbs=word_set("deny", speech),
+        planning=word_set("planning"),
+        ordering=word_set("ordering"),
+        requesting=word_set("requesting"),
+        control=word_set("control"),
+        negating=word_set("negating"),
+        hedges=word_set("hedges"),
     )
 
 
@@ -159,7 +171,9 @@ def load_lexicon(ontology: Ontology, path: Path | None = None) -> Lexicon:
     """The packaged lexicon, or the user's file at ``path``."""
     if path is None:
         origin = "detente/ontology/data/lexicon.yaml"
-        text = resources.files("detente.ontology").joinpath("data", "lexicon.yaml").read_text("utf-8")
+        text = (
+            resources.files("detente.ontology").joinpath("data", "lexicon.yaml").read_text("utf-8")
+        )
     else:
         origin = str(path)
         text = path.read_text("utf-8")

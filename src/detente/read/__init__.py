@@ -50,7 +50,9 @@ def read_inputs(
     for raw in paths:
         if raw == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
-            yield from _languages(_read_bytes("<stdin>", stream.read(), None, "", max_bytes), check_language)
+            yield from _languages(
+                _read_bytes("<stdin>", stream.read(), None, "", max_bytes), check_language
+            )
             continue
         path = Path(raw)
         if path.is_dir():
@@ -193,7 +195,9 @@ def _read_bytes(
             yield read_html(source, text, path)
         else:
             check_size(source, len(data), max_bytes)
-            yield _text_document(text, path, "markdown" if suffix in {".md", ".markdown"} else "text")
+            yield _text_document(
+                text, path, "markdown" if suffix in {".md", ".markdown"} else "text"
+            )
     except InputError as exc:
         yield exc
 

@@ -13,7 +13,9 @@ _HEAD_LINES = 25
 
 # Markdown markup replaced by spaces of the same length, so offsets stay those of the raw text.
 _MD_LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\n]*)\)")
-_MD_MARKS = re.compile(r"(^[ \t]{0,3}#{1,6}[ \t])|(^[ \t]{0,3}>[ \t]?)|(\*{1,3}|_{2,3})|(^-{3,}[ \t]*$)", re.M)
+_MD_MARKS = re.compile(
+    r"(^[ \t]{0,3}#{1,6}[ \t])|(^[ \t]{0,3}>[ \t]?)|(\*{1,3}|_{2,3})|(^-{3,}[ \t]*$)", re.M
+)
 
 
 def find_title(text: str) -> str | None:

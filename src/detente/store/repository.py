@@ -61,7 +61,9 @@ class Store:
         try:
             with self.engine.begin() as conn:
                 key = content_hash(coded.document)
-                if conn.execute(select(documents.c.content_hash).where(documents.c.content_hash == key)).first():
+                if conn.execute(
+                    select(documents.c.content_hash).where(documents.c.content_hash == key)
+                ).first():
                     return False
                 _insert(conn, key, coded)
                 return True
@@ -101,8 +103,13 @@ class Store:
             conditions.append(events.c.date_start <= until)
         if conditions:
             query = query.where(and_(*conditions))
-        query = query.order_by(events.c.date_start.is_(None), events.c.date_start, events.c.doc_id,
-                               events.c.sentence_idx, events.c.id)
+        query = query.order_by(
+            events.c.date_start.is_(None),
+            events.c.date_start,
+            events.c.doc_id,
+            events.c.sentence_idx,
+            events.c.id,
+        )
         with self.engine.connect() as conn:
             for (payload,) in conn.execution_options(yield_per=1000).execute(query):
                 yield json.loads(payload)
@@ -118,8 +125,11 @@ class Store:
 
 def _has(code: str, role: str) -> Any:
     return exists().where(
-        and_(event_actors.c.event_id == events.c.id, event_actors.c.role == role,
-             event_actors.c.code == code)
+        and_(
+            event_actors.c.event_id == events.c.id,
+            event_actors.c.role == role,
+            event_actors.c.code == code,
+        )
     )
 
 
@@ -131,18 +141,34 @@ def _insert(conn: Connection, key: str, coded: Coded) -> None:
     doc = coded.document
     conn.execute(
         documents.insert().values(
-            content_hash=key, doc_id=doc.id, path=doc.path, source=doc.source, title=doc.title,
-            url=doc.url, published=doc.published, language=doc.language, kind=doc.kind,
+            content_hash=key,
+            doc_id=doc.id,
+            path=doc.path,
+            source=doc.source,
+            title=doc.title,
+            url=doc.url,
+            published=doc.published,
+            language=doc.language,
+            kind=doc.kind,
             reference_date=coded.reference.iso() if coded.reference else None,
-            reference_basis=coded.reference_basis.value, text=doc.text,
+            reference_basis=coded.reference_basis.value,
+            text=doc.text,
             ingested_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         )
     )
     if coded.sentences:
         conn.execute(
             sentences.insert(),
-            [{"content_hash": key, "idx": s.index, "start": s.start, "end": s.end,
-              "paragraph": s.paragraph} for s in coded.sentences],
+            [
+                {
+                    "content_hash": key,
+                    "idx": s.index,
+                    "start": s.start,
+                    "end": s.end,
+                    "paragraph": s.paragraph,
+                }
+                for s in coded.sentences
+            ],
         )
     seen: set[str] = set()
     rows, actor_rows = [], []
@@ -161,27 +187,44 @@ def _insert(conn: Connection, key: str, coded: Coded) -> None:
 def _event_row(key: str, ev: Event) -> dict[str, Any]:
     payload = event_json(ev)
     return {
-        "id": ev.id, "content_hash": key, "doc_id": ev.doc_id, "sentence_idx": ev.sentence_index,
-        "event": ev.event.value, "mode": ev.mode, "quad_code": ev.quad_code,
-        "intensity": ev.intensity, "status": ev.status.value,
+        "id": ev.id,
+        "content_hash": key,
+        "doc_id": ev.doc_id,
+        "sentence_idx": ev.sentence_index,
+        "event": ev.event.value,
+        "mode": ev.mode,
+        "quad_code": ev.quad_code,
+        "intensity": ev.intensity,
+        "status": ev.status.value,
         "date": ev.date.iso() if ev.date else None,
         "date_start": ev.date.first_day() if ev.date else None,
         "date_precision": ev.date_precision.value,
         "actor_codes": ";".join(m.entity.code for m in ev.actor),
         "recipient_codes": ";".join(m.entity.code for m in ev.recipient),
-        "confidence": ev.confidence, "payload": json.dumps(payload, ensure_ascii=False),
+        "confidence": ev.confidence,
+        "payload": json.dumps(payload, ensure_ascii=False),
     }
 
 
 def _actor_rows(ev: Event) -> list[dict[str, Any]]:
     out = []
-    groups = [("actor", ev.actor), ("recipient", ev.recipient),
-              ("claimed_by", (ev.claimed_by,) if ev.claimed_by else ())]
+    groups = [
+        ("actor", ev.actor),
+        ("recipient", ev.recipient),
+        ("claimed_by", (ev.claimed_by,) if ev.claimed_by else ()),
+    ]
     for role, mentions in groups:
         for position, mention in enumerate(mentions):
-            out.append({"event_id": ev.id, "role": role, "position": position,
-                        "code": mention.entity.code, "sector": mention.entity.sector,
-                        "entity_id": mention.entity.entity_id})
+            out.append(
+                {
+                    "event_id": ev.id,
+                    "role": role,
+                    "position": position,
+                    "code": mention.entity.code,
+                    "sector": mention.entity.sector,
+                    "entity_id": mention.entity.entity_id,
+                }
+            )
     return out
 
 
@@ -191,14 +234,16 @@ def open_store(url: str | None = None) -> Store:
     if "://" not in url:
         url = f"sqlite:///{url}"
     if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+        url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     try:
         if url.startswith("sqlite:///"):
-            path = Path(url[len("sqlite:///"):])
+            path = Path(url[len("sqlite:///") :])
             if path.parent and not path.parent.exists():
-                raise StoreError(f"cannot create the database {path}: folder {path.parent} does not exist")
+                raise StoreError(
+                    f"cannot create the database {path}: folder {path.parent} does not exist"
+                )
         engine = create_engine(url, future=True)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
