@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pycountry
-import yaml
 
-from detente.datafiles import csv_rows, packaged_text
+from detente.datafiles import csv_rows, load_yaml, packaged_text
 from detente.errors import DataFileError
 from detente.records import Entity
 
@@ -321,14 +320,7 @@ def _packaged(name: str) -> str:
 
 
 def _yaml(text: str, origin: str) -> Any:
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise DataFileError(
-            origin, f"not valid YAML ({getattr(exc, 'problem', exc)})", line
-        ) from None
+    return load_yaml(text, origin)
 
 
 def load_user_file(path: Path) -> tuple[list[KBEntry], dict[str, str]]:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from detente.datafiles import load_yaml
 from detente.errors import DataFileError
 from detente.ontology.plover import Ontology
 from detente.records import EventType
@@ -171,15 +169,9 @@ def load_lexicon(ontology: Ontology, path: Path | None = None) -> Lexicon:
     """The packaged lexicon, or the user's file at ``path``."""
     if path is None:
         origin = "detente/ontology/data/lexicon.yaml"
-        text = (
-            resources.files("detente.ontology").joinpath("data", "lexicon.yaml").read_text("utf-8")
-        )
+        text = packaged_text("detente.ontology", "data", "lexicon.yaml")
     else:
         origin = str(path)
         text = path.read_text("utf-8")
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataFileError(origin, "not valid YAML", mark.line + 1 if mark else None) from None
+    raw = load_yaml(text, origin)
     return parse_lexicon(raw, origin, ontology)

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
-import yaml
-
+from detente.datafiles import load_yaml, packaged_text
 from detente.errors import DataFileError
 from detente.records import EventType
 
@@ -85,5 +83,5 @@ def _parse(raw: Any, origin: str) -> Ontology:
 
 def load_ontology() -> Ontology:
     """Load the packaged PLOVER ontology."""
-    text = resources.files("detente.ontology").joinpath("data", _FILE).read_text("utf-8")
-    return _parse(yaml.safe_load(text), f"detente/ontology/data/{_FILE}")
+    origin = f"detente/ontology/data/{_FILE}"
+    return _parse(load_yaml(packaged_text("detente.ontology", "data", _FILE), origin), origin)

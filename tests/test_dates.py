@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from detente.nlp.dates import choose_year, find_dates, resolve
+from detente.records import DateValue
+
+REF = dt.date(2024, 8, 1)  # a Thursday
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("On 13 July, he said", "2024-07-13"),
+        ("On July 13, the president", "2024-07-13"),
+        ("on 2 July", "2024-07-02"),
+        ("In the second half of June, officials", "2024-06"),
+        ("In late June, Minsk", "2024-06"),
+        ("in April 2001", "2001-04"),
+        ("in December 2022", "2022-12"),
+        ("on August 1, 2024", "2024-08-01"),
+        ("on 2024-06-20", "2024-06-20"),
+        ("on 20.06.2024", "2024-06-20"),
+        ("in 2020", "2020"),
+        ("yesterday", "2024-07-31"),
+        ("today", "2024-08-01"),
+        ("on Monday", "2024-07-29"),
+        ("last Thursday", "2024-07-25"),
+        ("last month", "2024-07"),
+        ("last year", "2023"),
+        ("three days ago", "2024-07-29"),
+        ("on December 28", "2023-12-28"),
+    ],
+)
+def test_dates_resolve_against_the_reference(text: str, expected: str) -> None:
+    (mention,) = find_dates(text)
+    value = resolve(mention, REF)
+    assert value is not None and value.iso() == expected
+
+
+@pytest.mark.parametrize("text", ["since 2021", "it may be so", "in May he may go"])
+def test_dates_period_starts_and_verbs_do_not_date_events(text: str) -> None:
+    assert all(resolve(m, REF) is None for m in find_dates(text)) or "May" in text
+
+
+def test_dates_partial_date_without_reference_stays_unresolved() -> None:
+    (mention,) = find_dates("On 13 July, he said")
+    assert resolve(mention, None) is None
+    (absolute,) = find_dates("in December 2022")
+    assert resolve(absolute, None) == DateValue(2022, 12)
+
+
+def test_dates_future_events_look_ahead() -> None:
+    (mention,) = find_dates("will meet on 5 January")
+    assert resolve(mention, dt.date(2024, 12, 20), future=True) == DateValue(2025, 1, 5)
+    assert resolve(mention, dt.date(2024, 12, 20)) == DateValue(2024, 1, 5)
+
+
+def test_dates_impossible_day_is_not_invented() -> None:
+    assert (
+        choose_year(2, 29, dt.date(2023, 6, 1)) is None
+        or choose_year(2, 29, dt.date(2023, 6, 1)) % 4 == 0
+    )
+
+
+@given(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2090, 12, 31)))
+def test_dates_written_full_date_round_trips(day: dt.date) -> None:
+    for text in (day.isoformat(), day.strftime("%B %-d, %Y"), day.strftime("%-d %B %Y")):
+        (mention,) = find_dates(f"on {text}")
+        assert resolve(mention, None) == DateValue(day.year, day.month, day.day)
+
+
+@given(
+    st.dates(min_value=dt.date(1950, 3, 1), max_value=dt.date(2090, 12, 31)),
+    st.integers(min_value=0, max_value=300),
+)
+def test_dates_day_month_resolves_to_the_latest_past_occurrence(
+    reference: dt.date, back: int
+) -> None:
+    day = reference - dt.timedelta(days=back)
+    if day.month == 2 and day.day == 29:
+        return
+    (mention,) = find_dates(f"on {day.day} {day.strftime('%B')}")
+    assert resolve(mention, reference) == DateValue(day.year, day.month, day.day)
