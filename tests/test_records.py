@@ -26,20 +26,20 @@ CONTRACT_KEYS = {
 def _event(**changes: object) -> Event:
     blr = ActorMention("Minsk", 0, 5, Entity("BLR", "GOV", "Minsk", "capital:BLR"))
     ukr = ActorMention("Ukraine", 20, 27, Entity("UKR", None, "Ukraine", "country:UKR"))
-    base: dict[str, object] = dict(
-        doc_id="d1", sentence_index=0, actor=(blr,), recipient=(ukr,), event=EventType.MOBILIZE,
-        mode="troops", context=("military",), quad_code=4, intensity=-6.5,
-        status=Status.ASSERTED, claimed_by=None, event_text="moved troops", trigger_start=6,
-        text="Minsk moved troops to Ukraine.", start=0, end=30,
-        date=DateValue(2024, 6, 20),
-    )  # fmt: skip
+    base: dict[str, object] = {
+        "doc_id": "d1", "sentence_index": 0, "actor": (blr,), "recipient": (ukr,),
+        "event": EventType.MOBILIZE, "mode": "troops", "context": ("military",), "quad_code": 4,
+        "intensity": -6.5, "status": Status.ASSERTED, "claimed_by": None,
+        "event_text": "moved troops", "trigger_start": 6, "text": "Minsk moved troops to Ukraine.",
+        "start": 0, "end": 30, "date": DateValue(2024, 6, 20),
+    }  # fmt: skip
     base.update(changes)
     return Event(**base)  # type: ignore[arg-type]
 
 
 def test_records_event_json_has_the_contract_keys() -> None:
     record = event_json(_event())
-    assert CONTRACT_KEYS <= set(record)
+    assert set(record) >= CONTRACT_KEYS
     assert record["date"] == "2024-06-20"
     assert record["date_precision"] == "day"
     assert record["actor"] == [

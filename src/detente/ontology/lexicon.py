@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from detente.datafiles import load_yaml
+from detente.datafiles import load_yaml, packaged_text
 from detente.errors import DataFileError
 from detente.ontology.plover import Ontology
 from detente.records import EventType
