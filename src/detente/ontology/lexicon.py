@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from detente.datafiles import load_yaml
 from detente.datafiles import load_yaml, packaged_text
 from detente.errors import DataFileError
 from detente.ontology.plover import Ontology
