@@ -152,7 +152,7 @@ def frame(trigger: Token, lexicon: Lexicon) -> Frame:
         if relation == "acl" and lemma in INTENT_NOUNS:
             statuses.add(Status.PLANNED)
         if (
-            relation in ("acl", "ccomp")
+            relation in ("acl", "ccomp", "relcl")
             and lemma in SPEECH_NOUNS
             and speech is None
             and parent.head.pos_ in ("VERB", "AUX")

@@ -16,6 +16,7 @@ class BorderRef:
     token: Token  # the "border" noun
     countries: tuple[str, ...]  # zero, one or two ISO3 codes, in text order
     own: bool = False  # "our border": the speaker's border
+    possessed: bool = False  # "its/their border": the actor's border
 
 
 def find_border(root: Token, resolver: Resolver, *, max_depth: int = 5) -> Token | None:
@@ -44,10 +45,12 @@ def find_border(root: Token, resolver: Resolver, *, max_depth: int = 5) -> Token
 
 def border_countries(border: Token, resolver: Resolver) -> BorderRef:
     codes: list[str] = []
-    own = False
+    own = possessed = False
     for child in border.lefts:
-        if child.lower_ in ("our",):
+        if child.lower_ == "our":
             own = True
+        if child.lower_ in ("its", "their"):
+            possessed = True
         code = resolver.country_of(child)
         if code and code not in codes:
             codes.append(code)
@@ -56,11 +59,15 @@ def border_countries(border: Token, resolver: Resolver) -> BorderRef:
             code = resolver.country_of(grand)
             if code and code not in codes:
                 codes.insert(0, code)
-    for child in border.rights:
+    # "its border with Belarus", or "strengthen its borders with Belarus" (attached to the verb)
+    rights = list(border.rights)
+    if border.dep_ == "dobj":
+        rights += [c for c in border.head.rights if c.dep_ == "prep" and c.lower_ == "with"]
+    for child in rights:
         if child.dep_ == "prep" and child.lower_ in ("with", "between", "of"):
             for obj in child.children:
                 for token in (obj, *obj.conjuncts):
                     code = resolver.country_of(token)
                     if code and code not in codes:
                         codes.append(code)
-    return BorderRef(border, tuple(codes), own)
+    return BorderRef(border, tuple(codes), own, possessed)

@@ -439,13 +439,11 @@ class Coder:
     def _border_recipients(
         self, border: BorderRef, actor_codes: set[str], sent: Span
     ) -> list[ActorMention]:
+        # Only a side of the border faces the other side(s); a third party's move there is unclear.
+        if not actor_codes & set(border.countries):
+            return []
         others = [code for code in border.countries if code not in actor_codes]
-        if len(border.countries) >= 2 or actor_codes:
-            return [
-                self.resolver.mention(border.token, self._country_entity(code), sent)
-                for code in others[:1]
-            ]
-        return []
+        return [self.resolver.mention(border.token, self._country_entity(c), sent) for c in others]
 
     def _border(
         self, token: Token, sent: Span, claimant: ActorMention | None, actors: list[ActorMention]
@@ -457,6 +455,10 @@ class Coder:
         codes = list(ref.countries)
         if ref.own and claimant is not None and claimant.entity.code not in codes:
             codes.insert(0, claimant.entity.code)
+        if ref.possessed:
+            mine = [m.entity.code for m in actors if _is_country(m.entity.code)]
+            if mine and mine[0] not in codes:
+                codes.insert(0, mine[0])
         if len(codes) == 1:
             sides = [
                 m.entity.code
@@ -469,7 +471,7 @@ class Coder:
             codes = list(self.resolver.ctx.border_pair)
         if len(codes) >= 2:
             self.resolver.ctx.border_pair = (codes[0], codes[1])
-        return BorderRef(noun, tuple(codes), ref.own)
+        return BorderRef(noun, tuple(codes), ref.own, ref.possessed)
 
     def _counterpart(
         self, token: Token, actors: list[ActorMention], sent: Span

@@ -1,0 +1,111 @@
+"""The coder on hand-written sentences, with the real spaCy pipeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from detente import Document, code_document, extract_text
+from detente.nlp.pipeline import Resources
+from detente.records import ReferenceBasis
+from tests.helpers import find
+
+pytestmark = pytest.mark.slow
+PUB = dt.date(2024, 6, 26)  # a Wednesday
+
+
+def test_pipeline_reported_speech_gives_claim_and_accusation(res: Resources) -> None:
+    events = extract_text(
+        "Belarus said on Monday that Ukraine had amassed troops near the border.", res, published=PUB
+    )
+    assert find(events, "MOBILIZE", actor="UKR", claimed_by="BLR", status="alleged", date="2024-06-24")
+    assert find(events, "ACCUSE", actor="BLR", recipient="UKR", status="asserted")
+
+
+def test_pipeline_self_report_is_asserted(res: Resources) -> None:
+    text = "Lukashenko said Minsk had moved Iskander missile systems closer to the southern border."
+    (event,) = find(extract_text(text, res, published=PUB), "MOBILIZE", actor="BLR")
+    assert event["status"] == "asserted" and event["mode"] == "weapons"
+    assert event["claimed_by"]["code"] == "BLR"
+
+
+@pytest.mark.parametrize(
+    ("text", "event", "status"),
+    [
+        ("Belarus did not withdraw its troops from the border with Ukraine.", "RETREAT", "negated"),
+        ("Ukraine denied that it had moved troops to the Belarusian border.", "MOBILIZE", "denied"),
+        ("If Russia attacks Lithuania, NATO will respond.", "ASSAULT", "hypothetical"),
+        ("Poland will close its border with Belarus next week.", "COERCE", "planned"),
+        ("Minsk agreed to withdraw its troops from the border with Ukraine.", "CONCEDE", "planned"),
+        ("Russia reportedly deployed drones into Ukraine through Belarusian airspace.", "ASSAULT", "alleged"),
+    ],
+)
+def test_pipeline_status(res: Resources, text: str, event: str, status: str) -> None:
+    found = find(extract_text(text, res, published=PUB), event)
+    assert found and found[0]["status"] == status, found
+
+
+def test_pipeline_not_only_is_no_negation(res: Resources) -> None:
+    text = "Belarus not only sent extra troops to the border with Ukraine but also summoned the Ukrainian envoy."
+    events = extract_text(text, res, published=PUB)
+    assert find(events, "MOBILIZE", actor="BLR", recipient="UKR", status="asserted")
+    assert find(events, "ACCUSE", actor="BLR", recipient="UKR", status="asserted")
+
+
+def test_pipeline_co_actors_and_border_recipient(res: Resources) -> None:
+    text = "Belarusian and Russian forces moved tanks to the Polish border on Tuesday."
+    (event,) = find(extract_text(text, res, published=PUB), "MOBILIZE")
+    assert {a["code"] for a in event["actor"]} == {"BLR", "RUS"}
+    assert {r["code"] for r in event["recipient"]} == {"POL"}
+    assert event["date"] == "2024-06-25"
+
+
+def test_pipeline_metonyms_and_misspelt_names(res: Resources) -> None:
+    events = extract_text("Moscow accused Kyiv of shelling the plant.", res, published=PUB)
+    assert find(events, "ACCUSE", actor="RUS", recipient="UKR")
+    events = extract_text(
+        "Lukashneko ordered the withdrawal of troops from the border with Ukraine.", res, published=PUB
+    )
+    (event,) = find(events, "RETREAT", actor="BLR", recipient="UKR")
+    assert event["actor"][0]["name"] == "Alexander Lukashenko"
+
+
+def test_pipeline_role_on_the_event_date(res: Resources) -> None:
+    text = "Foreign Minister Ryzhenkov met his Chinese counterpart Wang Yi in Beijing on 4 July."
+    (event,) = find(extract_text(text, res, published=dt.date(2024, 7, 5)), "CONSULT", actor="BLR")
+    assert event["actor"][0]["role"] == "Minister of Foreign Affairs of Belarus"
+    assert event["location"]["name"] == "Beijing" and event["location"]["country"] == "CHN"
+
+
+def test_pipeline_opinion_is_not_an_event(res: Resources) -> None:
+    text = "The situation on the border remains tense, and many analysts expect little change."
+    assert extract_text(text, res, published=PUB) == []
+
+
+def test_pipeline_no_year_is_invented(res: Resources) -> None:
+    doc = Document(id="x", text="On July 13, Belarus withdrew its troops from the border with Ukraine.")
+    coded = code_document(doc, res)
+    assert coded.reference is None and coded.reference_basis == ReferenceBasis.NONE
+    (event,) = find(coded.events, "RETREAT", actor="BLR")
+    assert event["date"] is None and event["date_precision"] == "unknown"
+
+
+def test_pipeline_reference_inferred_from_text_is_marked(res: Resources) -> None:
+    text = (
+        "Talks began in March 2023.\n\nOn July 13, Belarus withdrew its troops from the border "
+        "with Ukraine."
+    )
+    coded = code_document(Document(id="y", text=text), res)
+    assert coded.reference_basis == ReferenceBasis.INFERRED
+    assert find(coded.events, "RETREAT", actor="BLR", date="2023-07-13")
+
+
+def test_pipeline_offsets_slice_the_document(res: Resources) -> None:
+    text = "## Title line here for a test\n\n*Minsk* [accused](#) Kyiv of massing troops.\n\nMore."
+    coded = code_document(Document(id="z", text=text, published=PUB), res)
+    for sentence in coded.sentences:
+        assert text[sentence.start : sentence.end] == sentence.text
+    for event in coded.events:
+        assert text[event.start : event.end] == event.text
+    assert find(coded.events, "ACCUSE", actor="BLR", recipient="UKR")
