@@ -17,9 +17,13 @@ PUB = dt.date(2024, 6, 26)  # a Wednesday
 
 def test_pipeline_reported_speech_gives_claim_and_accusation(res: Resources) -> None:
     events = extract_text(
-        "Belarus said on Monday that Ukraine had amassed troops near the border.", res, published=PUB
+        "Belarus said on Monday that Ukraine had amassed troops near the border.",
+        res,
+        published=PUB,
     )
-    assert find(events, "MOBILIZE", actor="UKR", claimed_by="BLR", status="alleged", date="2024-06-24")
+    assert find(
+        events, "MOBILIZE", actor="UKR", claimed_by="BLR", status="alleged", date="2024-06-24"
+    )
     assert find(events, "ACCUSE", actor="BLR", recipient="UKR", status="asserted")
 
 
@@ -38,7 +42,11 @@ def test_pipeline_self_report_is_asserted(res: Resources) -> None:
         ("If Russia attacks Lithuania, NATO will respond.", "ASSAULT", "hypothetical"),
         ("Poland will close its border with Belarus next week.", "COERCE", "planned"),
         ("Minsk agreed to withdraw its troops from the border with Ukraine.", "CONCEDE", "planned"),
-        ("Russia reportedly deployed drones into Ukraine through Belarusian airspace.", "ASSAULT", "alleged"),
+        (
+            "Russia reportedly deployed drones into Ukraine through Belarusian airspace.",
+            "ASSAULT",
+            "alleged",
+        ),
     ],
 )
 def test_pipeline_status(res: Resources, text: str, event: str, status: str) -> None:
@@ -65,7 +73,9 @@ def test_pipeline_metonyms_and_misspelt_names(res: Resources) -> None:
     events = extract_text("Moscow accused Kyiv of shelling the plant.", res, published=PUB)
     assert find(events, "ACCUSE", actor="RUS", recipient="UKR")
     events = extract_text(
-        "Lukashneko ordered the withdrawal of troops from the border with Ukraine.", res, published=PUB
+        "Lukashneko ordered the withdrawal of troops from the border with Ukraine.",
+        res,
+        published=PUB,
     )
     (event,) = find(events, "RETREAT", actor="BLR", recipient="UKR")
     assert event["actor"][0]["name"] == "Alexander Lukashenko"
@@ -84,7 +94,9 @@ def test_pipeline_opinion_is_not_an_event(res: Resources) -> None:
 
 
 def test_pipeline_no_year_is_invented(res: Resources) -> None:
-    doc = Document(id="x", text="On July 13, Belarus withdrew its troops from the border with Ukraine.")
+    doc = Document(
+        id="x", text="On July 13, Belarus withdrew its troops from the border with Ukraine."
+    )
     coded = code_document(doc, res)
     assert coded.reference is None and coded.reference_basis == ReferenceBasis.NONE
     (event,) = find(coded.events, "RETREAT", actor="BLR")

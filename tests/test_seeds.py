@@ -37,13 +37,22 @@ def kennan(seeds: Path, res: Resources) -> Coded:
 @pytest.mark.parametrize(
     ("event", "fields"),
     [
-        ("MOBILIZE", {"actor": "UKR", "date": "2024-06-20", "claimed_by": "BLR", "status": "alleged"}),
+        (
+            "MOBILIZE",
+            {"actor": "UKR", "date": "2024-06-20", "claimed_by": "BLR", "status": "alleged"},
+        ),
         ("ACCUSE", {"actor": "BLR", "recipient": "UKR", "date": "2024-06-20"}),
         ("MOBILIZE", {"actor": "UKR", "date": "2024-06", "claimed_by": "BLR"}),
-        ("MOBILIZE", {"actor": "UKR", "date": "2024-06-29", "claimed_by": "BLR", "recipient": "BLR"}),
+        (
+            "MOBILIZE",
+            {"actor": "UKR", "date": "2024-06-29", "claimed_by": "BLR", "recipient": "BLR"},
+        ),
         ("MOBILIZE", {"actor": "BLR", "date": "2024-07-02", "mode": "weapons"}),
         ("AGREE", {"actor": {"BLR", "UKR"}, "date": "2024-07-13", "claimed_by": "BLR"}),
-        ("RETREAT", {"actor": "UKR", "recipient": "BLR", "date": "2024-07-13", "claimed_by": "BLR"}),
+        (
+            "RETREAT",
+            {"actor": "UKR", "recipient": "BLR", "date": "2024-07-13", "claimed_by": "BLR"},
+        ),
         ("RETREAT", {"actor": "BLR", "recipient": "UKR", "date": "2024-07-13"}),
         ("ACCUSE", {"actor": "UKR", "recipient": "BLR"}),
         ("ACCUSE", {"actor": "RUS", "recipient": "BLR"}),
@@ -65,7 +74,10 @@ def test_seeds_edm_dates_come_from_the_printed_date(edm: Coded) -> None:
 @pytest.mark.parametrize(
     ("event", "fields"),
     [
-        ("RETREAT", {"actor": "BLR", "recipient": "UKR", "date": "2024-07-13", "status": "asserted"}),
+        (
+            "RETREAT",
+            {"actor": "BLR", "recipient": "UKR", "date": "2024-07-13", "status": "asserted"},
+        ),
         ("MOBILIZE", {"actor": "BLR", "recipient": "UKR", "date": "2024-06"}),
         ("ACCUSE", {"actor": "BLR", "recipient": "UKR", "date": "2024-06"}),
         ("MOBILIZE", {"actor": "BLR", "recipient": "UKR", "date": "2024-08-10"}),

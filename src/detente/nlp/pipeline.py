@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from spacy.language import Language
@@ -276,6 +276,8 @@ def _with_roles(
 
 def _code_parsed(doc: Document, parsed: Doc, res: Resources, given: dt.date | None) -> Coded:
     reference, basis = reference_date(doc, parsed, res, given)
+    if basis == ReferenceBasis.GIVEN:
+        doc = replace(doc, published=given)  # the caller's date is the document's date
     ctx = Context(res.kb, reference, res.surnames)
     resolver = Resolver(parsed, ctx)
     coder = Coder(res.lexicon, res.ontology, resolver)

@@ -6,7 +6,6 @@ bad input never stops a batch. ``read_inputs`` is the entry point.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 import logging
@@ -231,11 +230,4 @@ def _text_document(text: str, path: str | None, kind: str) -> Document:
     )
 
 
-def with_published(doc: Document, published: dt.date | None) -> Document:
-    """The document with a caller-given publication date when it has none of its own."""
-    if published is None or doc.published is not None:
-        return doc
-    return replace(doc, published=published)
-
-
-__all__ = ["DEFAULT_MAX_BYTES", "Item", "read_inputs", "with_published"]
+__all__ = ["DEFAULT_MAX_BYTES", "Item", "read_inputs"]

@@ -1,0 +1,129 @@
+"""The command line, in-process through click's runner, with the real pipeline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from detente.cli import cli
+from tests.conftest import DEMO
+
+pytestmark = pytest.mark.slow
+CONTRACT = {"id", "doc_id", "doc_path", "published", "date", "date_precision", "actor", "recipient",
+            "event", "mode", "context", "quad_code", "intensity", "status", "claimed_by",
+            "event_text", "text", "start", "end", "location", "cameo", "confidence"}  # fmt: skip
+
+
+def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_cli_extract_prints_contract_jsonl(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("Belarus moved troops to the border with Ukraine on Monday.\n")
+    code, out, _ = run("extract", str(path), "--published", "2024-06-26")
+    assert code == 0
+    (record,) = [json.loads(line) for line in out.splitlines()]
+    assert set(record) >= CONTRACT
+    assert record["doc_path"] == str(path) and record["published"] == "2024-06-26"
+    assert record["date"] == "2024-06-24" and record["event"] == "MOBILIZE"
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "table"])
+def test_cli_extract_formats(tmp_path: Path, fmt: str) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("Belarus moved troops to the border with Ukraine on Monday.\n")
+    code, out, _ = run("extract", str(path), "--published", "2024-06-26", "--format", fmt)
+    assert code == 0 and "MOBILIZE" in out
+    if fmt == "json":
+        assert json.loads(out)[0]["actor"][0]["code"] == "BLR"
+    if fmt == "csv":
+        assert out.splitlines()[0].startswith("id,doc_id,doc_path")
+
+
+def test_cli_extract_jsonl_corpus_uses_record_ids(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text(
+        json.dumps(
+            {
+                "id": "wire-7",
+                "published": "2024-07-13",
+                "text": "Minsk ordered the withdrawal of troops from the border with Ukraine.",
+            }
+        )
+        + "\n"
+    )
+    code, out, _ = run("extract", str(path))
+    assert code == 0 and json.loads(out.splitlines()[0])["doc_id"] == "wire-7"
+
+
+def test_cli_bad_inputs_one_line_each_others_still_coded(tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("Belarus moved troops to the border with Ukraine on Monday.\n")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02\x03")
+    (tmp_path / "latin1.txt").write_bytes("Minsk said caf\xe9".encode("latin-1"))
+    (tmp_path / "cut.html").write_text("<html><body><p>Belarus moved troops")
+    (tmp_path / "broken.jsonl").write_text('{"id": "a", "text": "x"\n')
+    with (tmp_path / "huge.txt").open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    bad = [
+        "empty.txt",
+        "binary.txt",
+        "latin1.txt",
+        "cut.html",
+        "broken.jsonl",
+        "huge.txt",
+        "missing.txt",
+    ]
+    code, out, err = run(
+        "extract", *(str(tmp_path / n) for n in bad), str(good), "--published", "2024-06-26"
+    )
+    assert code == 1
+    lines = err.strip().splitlines()
+    assert len(lines) == len(bad), err
+    for name, line in zip(bad, lines, strict=True):
+        assert line.startswith("detente: skipped ") and name in line
+    assert json.loads(out.splitlines()[0])["event"] == "MOBILIZE"
+
+
+def test_cli_usage_errors_exit_2() -> None:
+    code, _, err = run("extract", "x.txt", "--published", "yesterday")
+    assert code == 2 and "not a date" in err
+    code, _, _ = run("events", "--dyad", "BLRUKR")
+    assert code == 2
+
+
+def test_cli_ingest_is_idempotent_and_events_filter(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'd.db'}"
+    code, _, err = run("ingest", str(DEMO), "--db", db)
+    assert code == 0 and "stored" in err
+    _, first, _ = run("events", "--db", db, "--format", "jsonl")
+    code, _, err = run("ingest", str(DEMO), "--db", db)
+    assert code == 0 and " 0 stored" in err
+    _, second, _ = run("events", "--db", db, "--format", "jsonl")
+    assert first == second and first
+    _, dyad, _ = run("events", "--db", db, "--dyad", "BLR-UKR", "--format", "jsonl")
+    records = [json.loads(line) for line in dyad.splitlines()]
+    assert records and all(
+        {"BLR", "UKR"} <= {m["code"] for m in r["actor"] + r["recipient"]} for r in records
+    )
+    dates = [r["date"] for r in records if r["date"]]
+    assert dates == sorted(dates)
+    _, typed, _ = run(
+        "events", "--db", db, "--type", "retreat", "--since", "2024-07-01", "--format", "jsonl"
+    )
+    assert typed and all(json.loads(line)["event"] == "RETREAT" for line in typed.splitlines())
+
+
+def test_cli_actors_lookup_roles_by_date() -> None:
+    code, out, _ = run("actors", "lookup", "Ryzhenkov", "--date", "2024-07-13", "--format", "jsonl")
+    assert code == 0 and json.loads(out)["role"] == "Minister of Foreign Affairs of Belarus"
+    code, out, _ = run("actors", "lookup", "Lukashneko", "--format", "jsonl")
+    assert code == 0 and json.loads(out)["code"] == "BLR"
+    code, _, err = run("actors", "lookup", "Nobody Atall")
+    assert code == 1 and "no actor known" in err
