@@ -36,15 +36,21 @@ SECTORS = st.sampled_from([None, "GOV", "MIL", "COP", "JRN"])
 def mentions(draw: st.DrawFn) -> ActorMention:
     code = draw(CODES)
     text = draw(st.text(min_size=1, max_size=20))
-    return ActorMention(text, 0, len(text), Entity(code, draw(SECTORS), f"Name {code}", f"country:{code}"))
+    return ActorMention(
+        text, 0, len(text), Entity(code, draw(SECTORS), f"Name {code}", f"country:{code}")
+    )
 
 
 @st.composite
 def events(draw: st.DrawFn, text: str) -> Event:
     day = draw(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2030, 12, 31)))
     precision = draw(st.integers(0, 3))
-    date = None if precision == 0 else DateValue(
-        day.year, day.month if precision > 1 else None, day.day if precision > 2 else None
+    date = (
+        None
+        if precision == 0
+        else DateValue(
+            day.year, day.month if precision > 1 else None, day.day if precision > 2 else None
+        )
     )
     kind = draw(st.sampled_from(list(EventType)))
     return Event(
@@ -66,16 +72,25 @@ def events(draw: st.DrawFn, text: str) -> Event:
 @given(st.data())
 def test_store_event_round_trip(data: st.DataObject) -> None:
     text = data.draw(st.text(min_size=1, max_size=80).filter(lambda t: t.strip() != ""))
-    coded_events = data.draw(st.lists(events(text), min_size=1, max_size=4, unique_by=lambda e: e.id))
+    coded_events = data.draw(
+        st.lists(events(text), min_size=1, max_size=4, unique_by=lambda e: e.id)
+    )
     doc = Document(id="doc-1", text=text, published=dt.date(2024, 8, 1))
-    coded = Coded(doc, (Sentence("doc-1", 0, 0, len(text), text),), tuple(coded_events),
-                  DateValue(2024, 8, 1), ReferenceBasis.PUBLISHED)
+    coded = Coded(
+        doc,
+        (Sentence("doc-1", 0, 0, len(text), text),),
+        tuple(coded_events),
+        DateValue(2024, 8, 1),
+        ReferenceBasis.PUBLISHED,
+    )
     store = open_store("sqlite://")  # a fresh in-memory database per example
     try:
         assert store.add(coded) is True
         assert store.add(coded) is False
         stored = sorted(store.events(), key=lambda r: r["id"])
-        expected = sorted((json.loads(json.dumps(event_json(e))) for e in coded_events), key=lambda r: r["id"])
+        expected = sorted(
+            (json.loads(json.dumps(event_json(e))) for e in coded_events), key=lambda r: r["id"]
+        )
         assert stored == expected
     finally:
         store.close()

@@ -1,0 +1,127 @@
+"""Benchmarks: throughput and peak memory of `extract` beside the bare spaCy pipeline.
+
+Run with ``make bench``. Each measurement runs in its own process so peak memory (max RSS) is its
+own. Results are printed and written to bench/out/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+SHARED = Path(os.environ.get("DETENTE_SHARED", ROOT.parent / "shared"))
+
+
+def _texts(paths: list[str]) -> list[str]:
+    from detente import Document, read_inputs
+
+    return [d.text for d in read_inputs(paths) if isinstance(d, Document)]
+
+
+def measure_spacy(paths: list[str]) -> dict[str, Any]:
+    """The bare pipeline (all components) over the same document texts."""
+    import spacy
+
+    from detente.nlp.model import DEFAULT_MODEL
+
+    texts = _texts(paths)
+    nlp = spacy.load(DEFAULT_MODEL)
+    start = time.perf_counter()
+    sentences = sum(len(list(doc.sents)) for doc in nlp.pipe(texts, batch_size=16))
+    seconds = time.perf_counter() - start
+    return {"documents": len(texts), "sentences": sentences, "seconds": seconds}
+
+
+def measure_extract(paths: list[str]) -> dict[str, Any]:
+    """detente's extract: read, parse, code, resolve dates and places (load time excluded)."""
+    import detente
+
+    res = detente.load()
+    start = time.perf_counter()
+    documents = sentences = events = 0
+    for item in detente.extract(paths, res):
+        if isinstance(item, detente.Coded):
+            documents += 1
+            sentences += len(item.sentences)
+            events += len(item.events)
+    seconds = time.perf_counter() - start
+    return {"documents": documents, "sentences": sentences, "events": events, "seconds": seconds}
+
+
+def measure_load() -> dict[str, Any]:
+    import detente
+
+    start = time.perf_counter()
+    detente.load()
+    return {"seconds": time.perf_counter() - start}
+
+
+MEASURES = {"spacy": measure_spacy, "extract": measure_extract, "load": measure_load}
+
+
+def _child(kind: str, paths: list[str]) -> dict[str, Any]:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--child", kind, *paths],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--docs", type=int, default=400, help="documents in the synthetic corpus")
+    parser.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        figures = MEASURES[args.child](args.paths) if args.child != "load" else measure_load()
+        figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(figures))
+        return
+
+    from bench.corpus import write
+
+    corpora: dict[str, list[str]] = {"demo": [str(ROOT / "data" / "demo")]}
+    seeds = SHARED / "seeds"
+    if seeds.is_dir():
+        corpora["seeds"] = [str(seeds)]
+    corpora[f"synthetic-{args.docs}"] = [
+        str(write(OUT / f"synthetic-{args.docs}.jsonl", args.docs))
+    ]
+    results: dict[str, Any] = {"load": _child("load", [])}
+    print(
+        f"load resources: {results['load']['seconds']:.2f} s, peak {results['load']['peak_rss_mb']:.0f} MB"
+    )
+    print(
+        f"{'corpus':<18}{'run':<9}{'docs':>6}{'sents':>7}{'events':>7}{'sec':>8}{'sent/s':>9}{'peak MB':>9}"
+    )
+    for name, paths in corpora.items():
+        results[name] = {}
+        for kind in ("spacy", "extract"):
+            figures = _child(kind, paths)
+            figures["sentences_per_second"] = figures["sentences"] / max(figures["seconds"], 1e-9)
+            results[name][kind] = figures
+            print(
+                f"{name:<18}{kind:<9}{figures['documents']:>6}{figures['sentences']:>7}"
+                f"{figures.get('events', ''):>7}{figures['seconds']:>8.2f}"
+                f"{figures['sentences_per_second']:>9.0f}{figures['peak_rss_mb']:>9.0f}"
+            )
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "results.json").write_text(json.dumps(results, indent=2))
+    print(f"written {OUT / 'results.json'}")
+
+
+if __name__ == "__main__":
+    main()
