@@ -13,6 +13,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +66,10 @@ def measure_load() -> dict[str, Any]:
     return {"seconds": time.perf_counter() - start}
 
 
-MEASURES = {"spacy": measure_spacy, "extract": measure_extract, "load": measure_load}
+MEASURES: dict[str, Callable[[list[str]], dict[str, Any]]] = {
+    "spacy": measure_spacy,
+    "extract": measure_extract,
+}
 
 
 def _child(kind: str, paths: list[str]) -> dict[str, Any]:
@@ -86,7 +90,7 @@ def main() -> None:
     parser.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        figures = MEASURES[args.child](args.paths) if args.child != "load" else measure_load()
+        figures = measure_load() if args.child == "load" else MEASURES[args.child](args.paths)
         figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps(figures))
         return
