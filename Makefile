@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	rm -f demo.db
 	$(BIN)/detente ingest data/demo --db sqlite:///demo.db
-	$(BIN)/detente timeline --db sqlite:///demo.db --dyad BLR-UKR
+	$(BIN)/detente events --db sqlite:///demo.db --dyad BLR-UKR
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
