@@ -180,3 +180,17 @@ def test_read_directory_recursively_with_sidecar_metadata(tmp_path: Path) -> Non
     assert sorted(Path(d.path or "").name for d in docs) == ["a.txt", "b.md"]
     a = next(d for d in docs if (d.path or "").endswith("a.txt"))
     assert a.title == "From index" and a.published == dt.date(2024, 6, 1)
+
+
+def test_read_nul_in_a_corpus_record_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps({"id": "n1", "text": "Minsk said\u0000 troops moved."}) + "\n")
+    (item,) = _read(path)
+    assert isinstance(item, DecodeError) and "NUL" in str(item)
+
+
+def test_read_unpaired_surrogate_in_a_corpus_record_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"id": "s1", "text": "Minsk said \\ud800 troops moved."}\n')
+    (item,) = _read(path)
+    assert isinstance(item, DecodeError) and "surrogate" in str(item)

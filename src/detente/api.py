@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing as mp
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from detente.errors import InputError
+from detente.nlp.model import DEFAULT_MODEL
 from detente.nlp.pipeline import Coded, Resources, code_document, code_documents, load
 from detente.read import DEFAULT_MAX_BYTES, read_inputs
 from detente.records import Document, Event
@@ -48,12 +51,24 @@ def extract_text(
     return list(code_document(doc, resources).events)
 
 
+@dataclass(frozen=True)
+class LoadOptions:
+    """How to build the resources; what each ingestion worker loads for itself."""
+
+    model: str = DEFAULT_MODEL
+    actor_files: tuple[Path, ...] = ()
+
+    def load(self) -> Resources:
+        return load(model=self.model, actor_files=self.actor_files)
+
+
 @dataclass
 class IngestSummary:
-    documents: int = 0  # documents read and coded
+    documents: int = 0  # documents read
     stored: int = 0  # newly stored
     already: int = 0  # already in the store (same normalised content)
     events: int = 0  # events in newly stored documents
+    sentences: int = 0  # sentences in newly stored documents
     skipped: Counter[str] = field(default_factory=Counter)  # reason → count
     errors: list[str] = field(default_factory=list)
 
@@ -61,20 +76,54 @@ class IngestSummary:
         skipped = ", ".join(f"{n} {why}" for why, n in sorted(self.skipped.items())) or "none"
         return (
             f"{self.documents} documents read, {self.stored} stored, "
-            f"{self.already} already stored, "
-            f"{self.events} events; skipped: {skipped}"
+            f"{self.already} already stored, {self.events} events; skipped: {skipped}"
         )
+
+
+_WORKER: Resources | None = None
+_BATCH = 8
+
+
+def _init_worker(options: LoadOptions) -> None:
+    global _WORKER  # one set of resources per worker process, loaded once
+    _WORKER = options.load()
+
+
+def _code_batch(batch: tuple[list[Document], dt.date | None]) -> list[Coded]:
+    assert _WORKER is not None, "worker not initialised"
+    docs, published = batch
+    return list(code_documents(docs, _WORKER, published))
+
+
+def _batches(
+    docs: Iterable[Document], published: dt.date | None
+) -> Iterator[tuple[list[Document], dt.date | None]]:
+    batch: list[Document] = []
+    for doc in docs:
+        batch.append(doc)
+        if len(batch) >= _BATCH:
+            yield batch, published
+            batch = []
+    if batch:
+        yield batch, published
 
 
 def ingest(
     paths: Iterable[str],
     store: Store,
-    resources: Resources,
+    resources: Resources | None = None,
     *,
+    options: LoadOptions | None = None,
     published: dt.date | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    workers: int = 1,
+    progress: Callable[[IngestSummary], None] | None = None,
 ) -> IngestSummary:
-    """Read, code and store; a document already stored is neither coded nor stored again."""
+    """Read, code and store; a document already stored is neither coded nor stored again.
+
+    With ``workers`` > 1, coding runs in that many processes (each loads its own resources
+    once); the store is written from this process, one transaction per document.
+    """
     summary = IngestSummary()
 
     def fresh() -> Iterator[Document]:
@@ -89,13 +138,29 @@ def ingest(
                 continue
             yield item
 
-    for coded in code_documents(fresh(), resources, published):
+    def save(coded: Coded) -> None:
         if store.add(coded):
             summary.stored += 1
             summary.events += len(coded.events)
+            summary.sentences += len(coded.sentences)
         else:
             summary.already += 1
+        if progress is not None:
+            progress(summary)
+
+    if workers <= 1:
+        res = resources or (options or LoadOptions()).load()
+        for coded in code_documents(fresh(), res, published):
+            save(coded)
+        return summary
+    context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    with context.Pool(
+        workers, initializer=_init_worker, initargs=(options or LoadOptions(),)
+    ) as pool:
+        for coded_batch in pool.imap(_code_batch, _batches(fresh(), published)):
+            for coded in coded_batch:
+                save(coded)
     return summary
 
 
-__all__ = ["IngestSummary", "extract", "extract_text", "ingest", "load"]
+__all__ = ["IngestSummary", "LoadOptions", "extract", "extract_text", "ingest", "load"]

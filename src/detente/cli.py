@@ -21,7 +21,7 @@ from detente.errors import ConfigError, DetenteError, InputError
 from detente.nlp.calendar import parse_iso_date
 from detente.nlp.model import DEFAULT_MODEL
 from detente.nlp.pipeline import Resources, load
-from detente.output import EVENT_TABLE, FORMATS, timeline_rows, write_records
+from detente.output import EVENT_TABLE, FORMATS, INCIDENT_TABLE, timeline_rows, write_records
 from detente.records import event_json
 from detente.store import open_store
 
@@ -148,24 +148,49 @@ def extract(
 @click.argument("paths", nargs=-1, required=True)
 @db_option
 @click.option("--published", callback=_date, help="Publication date for documents that have none.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes coding in parallel (each loads the model once).",
+)
 @model_options
 def ingest(
     paths: tuple[str, ...],
     db_url: str | None,
     published: dt.date | None,
+    workers: int,
     model: str,
     actor_files: tuple[Path, ...],
     max_size: float,
 ) -> None:
     """Read, code and store PATHS. Documents already stored are skipped."""
     store = open_store(db_url)
-    res = _resources(model, actor_files)
+    tty = sys.stderr.isatty()
+
+    def progress(summary: api.IngestSummary) -> None:
+        if tty and (summary.stored + summary.already) % 10 == 0:
+            click.echo(
+                f"\r{summary.stored} stored, {summary.already} already, {summary.events} events",
+                err=True,
+                nl=False,
+            )
+
     try:
         summary = api.ingest(
-            paths, store, res, published=published, max_bytes=int(max_size * 1_048_576)
+            paths,
+            store,
+            options=api.LoadOptions(model, tuple(actor_files)),
+            published=published,
+            max_bytes=int(max_size * 1_048_576),
+            workers=workers,
+            progress=progress,
         )
     finally:
         store.close()
+    if tty:
+        click.echo("\r", err=True, nl=False)
     for line in summary.errors:
         click.echo(f"detente: skipped {line}", err=True)
     click.echo(summary.line(), err=True)
@@ -191,6 +216,7 @@ def _dyad(
 @click.option("--type", "event_type", help="PLOVER event type, e.g. MOBILIZE.")
 @click.option("--since", callback=_date, help="First date (YYYY-MM-DD).")
 @click.option("--until", callback=_date, help="Last date (YYYY-MM-DD).")
+@click.option("--incidents", is_flag=True, help="One row per incident (merged reports).")
 @output_options("table")
 def events(
     db_url: str | None,
@@ -199,6 +225,7 @@ def events(
     event_type: str | None,
     since: dt.date | None,
     until: dt.date | None,
+    incidents: bool,
     fmt: str,
 ) -> None:
     """Print stored events as a timeline, oldest first."""
@@ -210,11 +237,57 @@ def events(
             event_type=event_type,
             since=since,
             until=until,
+            incidents_only=incidents,
         )
         records = timeline_rows(found) if fmt == "table" else found
-        write_records(records, fmt, sys.stdout, EVENT_TABLE if fmt == "table" else None)
+        table = INCIDENT_TABLE if incidents else EVENT_TABLE
+        write_records(records, fmt, sys.stdout, table if fmt == "table" else None)
     finally:
         store.close()
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "parquet"]),
+    default="jsonl",
+    show_default=True,
+    help="Export format.",
+)
+@click.option("--plover", is_flag=True, help="PLOVER JSON field names (jsonl only).")
+@click.option("--incidents", is_flag=True, help="One record per incident.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="File to write (stdout if absent; parquet needs one).",
+)
+def export(
+    db_url: str | None, fmt: str, plover: bool, incidents: bool, output: Path | None
+) -> None:
+    """Export every stored event, streamed (constant memory)."""
+    from detente import exports
+
+    if fmt == "parquet" and output is None:
+        raise click.UsageError("--format parquet needs -o FILE")
+    if plover and fmt != "jsonl":
+        raise click.UsageError("--plover goes with --format jsonl")
+    store = open_store(db_url)
+    try:
+        records = store.events(incidents_only=incidents)
+        if fmt == "parquet":
+            assert output is not None
+            count = exports.write_parquet(records, output)
+        elif output is not None:
+            with output.open("w", encoding="utf-8", newline="") as handle:
+                count = exports.write_text(records, fmt, handle, plover)
+        else:
+            count = exports.write_text(records, fmt, sys.stdout, plover)
+    finally:
+        store.close()
+    click.echo(f"{count} records exported", err=True)
 
 
 @cli.group()

@@ -72,12 +72,13 @@ def _table(records: list[dict[str, Any]], out: TextIO, columns: Sequence[str] | 
 
 
 EVENT_TABLE = ("date", "actor", "event", "mode", "recipient", "status", "claimed_by", "text")
+INCIDENT_TABLE = (*EVENT_TABLE[:-1], "reports", "text")
 
 
 def timeline_rows(events: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
     """Event JSON → the compact rows of a timeline table."""
     for ev in events:
-        yield {
+        row = {
             "date": ev.get("date") or "?",
             "actor": ev["actor"],
             "event": ev["event"],
@@ -87,3 +88,7 @@ def timeline_rows(events: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
             "claimed_by": ev.get("claimed_by"),
             "text": " ".join(str(ev.get("text", "")).split()),
         }
+        if "n_sources" in ev:  # an incident: how many reports and outlets
+            row = {**row, "reports": f"{ev['n_events']}/{ev['n_sources']}"}
+            row["text"] = row.pop("text")
+        yield row

@@ -20,7 +20,7 @@ def decode(source: str, data: bytes) -> str:
     """Decode UTF-8 (with or without BOM); refuse binary data and invalid UTF-8."""
     if not data.strip():
         raise EmptyInputError(source, "empty input")
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data:
         raise DecodeError(source, "binary content (NUL bytes), not text")
     try:
         text = data.decode("utf-8-sig")

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from detente.errors import EmptyInputError, InputError, InputTooLargeError
+from detente.errors import DecodeError, EmptyInputError, InputError, InputTooLargeError
 from detente.nlp.calendar import parse_iso_date
 from detente.records import Document
 
@@ -23,6 +23,12 @@ def _record(
     text = raw.get("text")
     if not isinstance(text, str) or not text.strip():
         return EmptyInputError(where, "record has no 'text'")
+    if "\x00" in text:
+        return DecodeError(where, "text holds NUL characters, not text")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return DecodeError(where, f"text holds an unpaired surrogate at character {exc.start}")
     if len(text) > max_bytes:
         return InputTooLargeError(where, f"text of {len(text)} characters is above the limit")
     ident = raw.get("id")

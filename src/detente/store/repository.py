@@ -1,8 +1,10 @@
-"""Repository functions over the event store: open, ingest a coded document, query events.
+"""Repository functions over the event store: open (and migrate), add a coded document, query.
 
-The embedded default is one SQLite file (WAL mode); any SQLAlchemy URL works, PostgreSQL
-included. Each document is written in one transaction, keyed by the hash of its normalised
-content, so ingesting the same input again adds nothing.
+The embedded default is one SQLite file (WAL mode); a ``postgresql://`` URL works with the same
+code. Each document is written in one transaction, keyed by the hash of its normalised text, so
+ingesting the same input again adds nothing, and a crash leaves no half-written document. A
+changed version of a page already stored (same URL, record id or path) becomes a new revision;
+the events of the old one are kept but marked superseded.
 """
 
 from __future__ import annotations
@@ -15,16 +17,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, and_, create_engine, event, exists, func, or_, select
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, and_, create_engine, event, exists, func, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import StaticPool
 
 from detente.errors import StoreError
 from detente.nlp.pipeline import Coded
 from detente.records import Document, Event, event_json, text_hash
-from detente.store.schema import documents, event_actors, events, metadata, sentences
+from detente.store import incidents as linking
+from detente.store.schema import (
+    documents,
+    event_actors,
+    events,
+    incident_sources,
+    incidents,
+    sentences,
+)
 
 DEFAULT_DB_ENV = "DETENTE_DB"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def default_url() -> str:
@@ -37,35 +51,54 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def content_hash(doc: Document) -> str:
+    return text_hash(doc.text)
+
+
+def doc_key(doc: Document) -> str:
+    """What makes two versions the same page: its URL, record id, path, else its text."""
+    if doc.url:
+        return f"url:{doc.url}"
+    if doc.kind in ("jsonl", "csv", "feed-entry"):
+        return f"id:{doc.id}"
+    if doc.path:
+        return f"path:{doc.path}"
+    return f"text:{content_hash(doc)}"
 
 
 @dataclass
 class Store:
     engine: Engine
 
+    @property
+    def dialect(self) -> str:
+        return str(self.engine.dialect.name)
+
     def close(self) -> None:
         self.engine.dispose()
 
     # -- writing -------------------------------------------------------------------------
     def has_document(self, doc: Document) -> bool:
+        query = select(exists().where(documents.c.content_hash == content_hash(doc)))
         with self.engine.connect() as conn:
-            return bool(
-                conn.execute(
-                    select(exists().where(documents.c.content_hash == content_hash(doc)))
-                ).scalar()
-            )
+            return bool(conn.execute(query).scalar())
 
     def add(self, coded: Coded) -> bool:
         """Store one coded document whole, or not at all. False when it was already stored."""
+        key = content_hash(coded.document)
         try:
             with self.engine.begin() as conn:
-                key = content_hash(coded.document)
                 if conn.execute(
                     select(documents.c.content_hash).where(documents.c.content_hash == key)
                 ).first():
                     return False
-                _insert(conn, key, coded)
+                revision = _supersede(conn, doc_key(coded.document))
+                rows = _insert(conn, key, revision, coded)
+                linking.link(conn, key, rows)
                 return True
         except SQLAlchemyError as exc:
             reason = getattr(exc, "orig", None) or exc
@@ -80,47 +113,106 @@ class Store:
         event_type: str | None = None,
         since: dt.date | None = None,
         until: dt.date | None = None,
+        incidents_only: bool = False,
+        include_superseded: bool = False,
     ) -> Iterator[dict[str, Any]]:
-        """Event JSON records, oldest first (undated last), streamed."""
-        query = select(events.c.payload)
-        conditions = []
-        if dyad is not None:
-            a, b = dyad
-            conditions.append(
-                or_(
-                    and_(_has(a, "actor"), _has(b, "recipient")),
-                    and_(_has(b, "actor"), _has(a, "recipient")),
-                    and_(_has(a, "actor"), _has(b, "actor")),
-                )
+        """Event JSON records with ``incident_id``, oldest first (undated last), streamed.
+        With ``incidents_only``, one record per incident: its lead event with the incident's
+        date and figures."""
+        conditions = _filters(dyad, actor, event_type, since, until)
+        if not include_superseded:
+            conditions.append(events.c.superseded.is_(False))
+        if incidents_only:
+            yield from self._incidents(conditions)
+            return
+        query = (
+            select(events.c.payload, events.c.incident_id)
+            .where(and_(*conditions))
+            .order_by(
+                events.c.date_start.is_(None),
+                events.c.date_start,
+                events.c.doc_id,
+                events.c.sentence_idx,
+                events.c.id,
             )
-        if actor is not None:
-            conditions.append(_has(actor, "actor"))
-        if event_type is not None:
-            conditions.append(events.c.event == event_type.upper())
-        if since is not None:
-            conditions.append(events.c.date_start >= since)
-        if until is not None:
-            conditions.append(events.c.date_start <= until)
-        if conditions:
-            query = query.where(and_(*conditions))
-        query = query.order_by(
-            events.c.date_start.is_(None),
-            events.c.date_start,
-            events.c.doc_id,
-            events.c.sentence_idx,
-            events.c.id,
         )
         with self.engine.connect() as conn:
-            for (payload,) in conn.execution_options(yield_per=1000).execute(query):
-                yield json.loads(payload)
+            for payload, incident in conn.execution_options(yield_per=1000).execute(query):
+                record = json.loads(payload)
+                record["incident_id"] = incident
+                yield record
+
+    def _incidents(self, conditions: list[Any]) -> Iterator[dict[str, Any]]:
+        # correlate(None): this subquery keeps its own FROM events, apart from the outer join
+        members = (
+            select(events.c.incident_id)
+            .where(and_(*conditions, events.c.incident_id.is_not(None)))
+            .correlate(None)
+        )
+        query = (
+            select(incidents, events.c.payload)
+            .join(events, events.c.id == incidents.c.lead_event_id)
+            .where(incidents.c.id.in_(members))
+            .order_by(incidents.c.date_start.is_(None), incidents.c.date_start, incidents.c.id)
+        )
+        with self.engine.connect() as conn:
+            for row in conn.execution_options(yield_per=1000).execute(query).mappings():
+                record = json.loads(row["payload"])
+                record.update(
+                    incident_id=row["id"],
+                    date=row["date"],
+                    date_precision=row["date_precision"],
+                    n_events=row["n_events"],
+                    n_documents=row["n_documents"],
+                    n_sources=row["n_sources"],
+                    first_reported=_iso(row["first_reported"]),
+                    last_reported=_iso(row["last_reported"]),
+                    sources=self.incident_sources(conn, row["id"]),
+                )
+                yield record
+
+    def incident_sources(self, conn: Connection, incident: str) -> list[dict[str, Any]]:
+        query = (
+            select(
+                documents.c.doc_id,
+                documents.c.title,
+                documents.c.url,
+                documents.c.path,
+                documents.c.published,
+                incident_sources.c.source_key,
+            )
+            .join(documents, documents.c.content_hash == incident_sources.c.content_hash)
+            .where(incident_sources.c.incident_id == incident)
+            .order_by(documents.c.published, documents.c.doc_id)
+        )
+        return [
+            {
+                "doc_id": r.doc_id,
+                "title": r.title,
+                "url": r.url,
+                "path": r.path,
+                "published": _iso(r.published),
+                "source": r.source_key,
+            }
+            for r in conn.execute(query)
+        ]
 
     def counts(self) -> dict[str, int]:
-        tables = {"documents": documents, "sentences": sentences, "events": events}
+        tables = {
+            "documents": documents,
+            "sentences": sentences,
+            "events": events,
+            "incidents": incidents,
+        }
         with self.engine.connect() as conn:
             return {
                 name: int(conn.execute(select(func.count()).select_from(table)).scalar() or 0)
                 for name, table in tables.items()
             }
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def _has(code: str, role: str) -> Any:
@@ -133,16 +225,76 @@ def _has(code: str, role: str) -> Any:
     )
 
 
-def content_hash(doc: Document) -> str:
-    return text_hash(doc.text)
+def _filters(
+    dyad: tuple[str, str] | None,
+    actor: str | None,
+    event_type: str | None,
+    since: dt.date | None,
+    until: dt.date | None,
+) -> list[Any]:
+    conditions: list[Any] = []
+    if dyad is not None:
+        a, b = dyad
+        conditions.append(
+            or_(
+                and_(_has(a, "actor"), _has(b, "recipient")),
+                and_(_has(b, "actor"), _has(a, "recipient")),
+                and_(_has(a, "actor"), _has(b, "actor")),
+            )
+        )
+    if actor is not None:
+        conditions.append(_has(actor, "actor"))
+    if event_type is not None:
+        conditions.append(events.c.event == event_type.upper())
+    if since is not None:
+        conditions.append(events.c.date_start >= since)
+    if until is not None:
+        conditions.append(events.c.date_start <= until)
+    return conditions
 
 
-def _insert(conn: Connection, key: str, coded: Coded) -> None:
+def _supersede(conn: Connection, key: str) -> int:
+    """Mark the current revision of the page ``key`` (if any) superseded; the next revision."""
+    previous = conn.execute(
+        select(documents.c.content_hash, documents.c.revision).where(
+            and_(documents.c.doc_key == key, documents.c.latest.is_(True))
+        )
+    ).first()
+    if previous is None:
+        return 1
+    conn.execute(
+        update(documents)
+        .where(documents.c.content_hash == previous.content_hash)
+        .values(latest=False)
+    )
+    touched = {
+        r.incident_id
+        for r in conn.execute(
+            select(events.c.incident_id).where(
+                and_(
+                    events.c.content_hash == previous.content_hash,
+                    events.c.incident_id.is_not(None),
+                )
+            )
+        )
+    }
+    conn.execute(
+        update(events).where(events.c.content_hash == previous.content_hash).values(superseded=True)
+    )
+    for incident in touched:
+        linking.refresh(conn, incident)
+    return int(previous.revision) + 1
+
+
+def _insert(conn: Connection, key: str, revision: int, coded: Coded) -> list[dict[str, Any]]:
     doc = coded.document
     conn.execute(
         documents.insert().values(
             content_hash=key,
             doc_id=doc.id,
+            doc_key=doc_key(doc),
+            revision=revision,
+            latest=True,
             path=doc.path,
             source=doc.source,
             title=doc.title,
@@ -170,22 +322,25 @@ def _insert(conn: Connection, key: str, coded: Coded) -> None:
                 for s in coded.sentences
             ],
         )
-    seen: set[str] = set()
-    rows, actor_rows = [], []
+    rows: dict[str, dict[str, Any]] = {}
+    actor_rows: list[dict[str, Any]] = []
     for ev in coded.events:
-        if ev.id in seen:
+        if ev.id in rows:
             continue
-        seen.add(ev.id)
-        rows.append(_event_row(key, ev))
+        rows[ev.id] = _event_row(key, ev)
         actor_rows += _actor_rows(ev)
     if rows:
-        conn.execute(events.insert(), rows)
+        conn.execute(events.insert(), list(rows.values()))
     if actor_rows:
         conn.execute(event_actors.insert(), actor_rows)
+    return list(rows.values())
+
+
+def _codes(mentions: tuple[Any, ...]) -> str:
+    return ";".join(sorted({m.entity.code for m in mentions}))
 
 
 def _event_row(key: str, ev: Event) -> dict[str, Any]:
-    payload = event_json(ev)
     return {
         "id": ev.id,
         "content_hash": key,
@@ -199,10 +354,13 @@ def _event_row(key: str, ev: Event) -> dict[str, Any]:
         "date": ev.date.iso() if ev.date else None,
         "date_start": ev.date.first_day() if ev.date else None,
         "date_precision": ev.date_precision.value,
-        "actor_codes": ";".join(m.entity.code for m in ev.actor),
-        "recipient_codes": ";".join(m.entity.code for m in ev.recipient),
+        "actor_codes": _codes(ev.actor),
+        "recipient_codes": _codes(ev.recipient),
         "confidence": ev.confidence,
-        "payload": json.dumps(payload, ensure_ascii=False),
+        "trigger": linking.stem(ev.event_text),
+        "superseded": False,
+        "incident_id": None,
+        "payload": json.dumps(event_json(ev), ensure_ascii=False),
     }
 
 
@@ -228,29 +386,47 @@ def _actor_rows(ev: Event) -> list[dict[str, Any]]:
     return out
 
 
-def open_store(url: str | None = None) -> Store:
-    """Open (and create if needed) the store at ``url``; a bare path means a SQLite file."""
-    url = url or default_url()
+def normalise_url(url: str) -> str:
+    """A SQLAlchemy URL from what users type: a path, sqlite:///..., postgres(ql)://..."""
     if "://" not in url:
         url = f"sqlite:///{url}"
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision (creating it in an empty database)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open the store at ``url`` (default ``$DETENTE_DB`` or ``sqlite:///detente.db``),
+    creating and migrating it as needed."""
+    url = normalise_url(url or default_url())
     try:
         if url.startswith("sqlite:///"):
             path = Path(url[len("sqlite:///") :])
-            if path.parent and not path.parent.exists():
+            if not path.parent.exists():
                 raise StoreError(
                     f"cannot create the database {path}: folder {path.parent} does not exist"
                 )
-        engine = create_engine(url, future=True)
+        options: dict[str, Any] = {}
+        if url in ("sqlite://", "sqlite:///:memory:"):
+            options = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+        engine = create_engine(url, **options)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
-        metadata.create_all(engine)
+        migrate(engine)
     except StoreError:
         raise
-    except (SQLAlchemyError, ModuleNotFoundError) as exc:
+    except (SQLAlchemyError, ModuleNotFoundError, OSError) as exc:
         raise StoreError(f"cannot open the store at {_redact(url)}: {exc}") from None
     return Store(engine)
 

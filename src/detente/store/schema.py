@@ -1,8 +1,18 @@
-"""The event store schema (SQLAlchemy Core): documents, sentences, events and their actors."""
+"""The event store schema (SQLAlchemy Core). Alembic migrations in ``migrations/`` create it;
+``tests/test_store.py`` checks the two agree.
+
+documents        one row per revision of a document, keyed by the hash of its normalised text
+sentences        sentence offsets of each stored document
+events           coded events; ``superseded`` once a newer revision of their document arrives
+event_actors     actor, recipient and claimant codes of each event (for dyad queries)
+incidents        one happening, however many reports: merged events with their best date
+incident_sources the documents that report an incident
+"""
 
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     Float,
@@ -22,6 +32,9 @@ documents = Table(
     metadata,
     Column("content_hash", String(64), primary_key=True),  # hash of the normalised text
     Column("doc_id", String(512), nullable=False),  # the id events carry (record id or hash)
+    Column("doc_key", String(1024), nullable=False),  # the page's identity: url, record id or path
+    Column("revision", Integer, nullable=False),
+    Column("latest", Boolean, nullable=False),
     Column("path", Text),
     Column("source", Text),
     Column("title", Text),
@@ -33,8 +46,8 @@ documents = Table(
     Column("reference_basis", String(16), nullable=False),
     Column("text", Text, nullable=False),
     Column("ingested_at", String(32), nullable=False),
+    Index("ix_documents_doc_key", "doc_key"),
     Index("ix_documents_doc_id", "doc_id"),
-    Index("ix_documents_url", "url"),
 )
 
 sentences = Table(
@@ -50,6 +63,30 @@ sentences = Table(
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
     Column("paragraph", Integer, nullable=False),
+)
+
+incidents = Table(
+    "incidents",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("event", String(16), nullable=False),
+    Column("mode", String(32)),
+    Column("actor_codes", String(128), nullable=False),
+    Column("recipient_codes", String(128), nullable=False),
+    Column("date", String(10)),
+    Column("date_start", Date),
+    Column("date_precision", String(8), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("intensity", Float, nullable=False),
+    Column("quad_code", Integer, nullable=False),
+    Column("n_events", Integer, nullable=False),
+    Column("n_documents", Integer, nullable=False),
+    Column("n_sources", Integer, nullable=False),  # independent sources (outlets)
+    Column("first_reported", Date),
+    Column("last_reported", Date),
+    Column("lead_event_id", String(32), nullable=False),
+    Index("ix_incidents_key", "event", "actor_codes", "recipient_codes"),
+    Index("ix_incidents_date", "date_start"),
 )
 
 events = Table(
@@ -72,13 +109,18 @@ events = Table(
     Column("date", String(10)),
     Column("date_start", Date),  # first day of the date, for ranges and sorting
     Column("date_precision", String(8), nullable=False),
-    Column("actor_codes", String(128), nullable=False),  # "BLR;UKR" for quick filtering
+    Column("actor_codes", String(128), nullable=False),  # sorted, ";"-joined
     Column("recipient_codes", String(128), nullable=False),
     Column("confidence", Float, nullable=False),
+    Column("trigger", String(16), nullable=False),  # stem of the trigger word, for wording
+    Column("superseded", Boolean, nullable=False),
+    Column("incident_id", String(32), ForeignKey("incidents.id", ondelete="SET NULL")),
     Column("payload", Text, nullable=False),  # the full event JSON
     Index("ix_events_date", "date_start"),
     Index("ix_events_type", "event"),
     Index("ix_events_doc", "content_hash"),
+    Index("ix_events_incident", "incident_id"),
+    Index("ix_events_key", "event", "actor_codes", "recipient_codes"),
 )
 
 event_actors = Table(
@@ -91,4 +133,19 @@ event_actors = Table(
     Column("sector", String(8)),
     Column("entity_id", String(128)),
     Index("ix_event_actors_code", "code", "role"),
+)
+
+incident_sources = Table(
+    "incident_sources",
+    metadata,
+    Column(
+        "incident_id", String(32), ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column(
+        "content_hash",
+        String(64),
+        ForeignKey("documents.content_hash", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("source_key", String(512), nullable=False),  # outlet: source name, URL host or doc id
 )
