@@ -32,7 +32,7 @@ from tests.conftest import DEMO
 
 # Documents never hold NUL (the readers refuse it; PostgreSQL text cannot store it).
 TEXT = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=60
+    st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=60
 )
 CODES = st.sampled_from(["BLR", "UKR", "RUS", "POL", "CHN", "IGO"])
 SECTORS = st.sampled_from([None, "GOV", "MIL", "COP", "JRN"])
