@@ -58,6 +58,32 @@ def measure_extract(paths: list[str]) -> dict[str, Any]:
     return {"documents": documents, "sentences": sentences, "events": events, "seconds": seconds}
 
 
+def measure_ingest(paths: list[str], workers: int) -> dict[str, Any]:
+    """detente ingest into a fresh SQLite file with ``workers`` coding processes."""
+    import tempfile
+
+    import detente
+    from detente.api import LoadOptions
+
+    with tempfile.TemporaryDirectory() as folder:
+        store = detente.open_store(f"sqlite:///{folder}/bench.db")
+        start = time.perf_counter()
+        summary = detente.ingest(paths, store, options=LoadOptions(), workers=workers)
+        seconds = time.perf_counter() - start
+        counts = store.counts()
+        store.close()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {
+        "documents": summary.stored,
+        "sentences": summary.sentences,
+        "events": summary.events,
+        "incidents": counts["incidents"],
+        "seconds": seconds,
+        "workers": workers,
+        "peak_worker_rss_mb": children if workers > 1 else None,
+    }
+
+
 def measure_load() -> dict[str, Any]:
     import detente
 
@@ -69,6 +95,8 @@ def measure_load() -> dict[str, Any]:
 MEASURES: dict[str, Callable[[list[str]], dict[str, Any]]] = {
     "spacy": measure_spacy,
     "extract": measure_extract,
+    "ingest-1": lambda paths: measure_ingest(paths, 1),
+    "ingest-2": lambda paths: measure_ingest(paths, 2),
 }
 
 
@@ -83,10 +111,13 @@ def _child(kind: str, paths: list[str]) -> dict[str, Any]:
     return dict(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
+HEADER = f"{'corpus':<16}{'run':<10}{'docs':>6}{'sents':>7}{'events':>7}{'sec':>8}{'sent/s':>8}{'x spaCy':>8}{'peak MB':>9}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--child", help=argparse.SUPPRESS)
-    parser.add_argument("--docs", type=int, default=400, help="documents in the synthetic corpus")
+    parser.add_argument("--docs", type=int, default=2000, help="documents in the synthetic corpus")
     parser.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -97,31 +128,39 @@ def main() -> None:
 
     from bench.corpus import write
 
+    synthetic = f"synthetic-{args.docs}"
     corpora: dict[str, list[str]] = {"demo": [str(ROOT / "data" / "demo")]}
     seeds = SHARED / "seeds"
     if seeds.is_dir():
         corpora["seeds"] = [str(seeds)]
-    corpora[f"synthetic-{args.docs}"] = [
-        str(write(OUT / f"synthetic-{args.docs}.jsonl", args.docs))
-    ]
+    corpora[synthetic] = [str(write(OUT / f"{synthetic}.jsonl", args.docs))]
     results: dict[str, Any] = {"load": _child("load", [])}
-    print(
-        f"load resources: {results['load']['seconds']:.2f} s, peak {results['load']['peak_rss_mb']:.0f} MB"
-    )
-    print(
-        f"{'corpus':<18}{'run':<9}{'docs':>6}{'sents':>7}{'events':>7}{'sec':>8}{'sent/s':>9}{'peak MB':>9}"
-    )
+    load = results["load"]
+    print(f"load resources once: {load['seconds']:.2f} s, peak {load['peak_rss_mb']:.0f} MB")
+    print("speed-up = time of the full spaCy pipeline on the same texts / time of the run")
+    print(HEADER)
     for name, paths in corpora.items():
         results[name] = {}
-        for kind in ("spacy", "extract"):
+        kinds = ["spacy", "extract"] + (["ingest-1", "ingest-2"] if name == synthetic else [])
+        for kind in kinds:
             figures = _child(kind, paths)
             figures["sentences_per_second"] = figures["sentences"] / max(figures["seconds"], 1e-9)
+            figures["speedup"] = (
+                results[name]["spacy"]["seconds"] / figures["seconds"] if kind != "spacy" else 1.0
+            )
             results[name][kind] = figures
             print(
-                f"{name:<18}{kind:<9}{figures['documents']:>6}{figures['sentences']:>7}"
+                f"{name:<16}{kind:<10}{figures['documents']:>6}{figures['sentences']:>7}"
                 f"{figures.get('events', ''):>7}{figures['seconds']:>8.2f}"
-                f"{figures['sentences_per_second']:>9.0f}{figures['peak_rss_mb']:>9.0f}"
+                f"{figures['sentences_per_second']:>8.0f}{figures['speedup']:>8.2f}"
+                f"{figures['peak_rss_mb']:>9.0f}"
             )
+    two = results[synthetic]["ingest-2"]
+    print(
+        f"ingest with 2 workers: {two['documents'] / two['seconds']:.0f} documents/s, "
+        f"{two['incidents']} incidents; peak memory per worker {two['peak_worker_rss_mb']:.0f} MB, "
+        f"parent {two['peak_rss_mb']:.0f} MB"
+    )
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
     print(f"written {OUT / 'results.json'}")

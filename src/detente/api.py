@@ -14,7 +14,7 @@ from detente.nlp.model import DEFAULT_MODEL
 from detente.nlp.pipeline import Coded, Resources, code_document, code_documents, load
 from detente.read import DEFAULT_MAX_BYTES, read_inputs
 from detente.records import Document, Event
-from detente.store import Store
+from detente.store import Store, content_hash
 
 
 def extract(
@@ -81,7 +81,7 @@ class IngestSummary:
 
 
 _WORKER: Resources | None = None
-_BATCH = 8
+_BATCH = 32
 
 
 def _init_worker(options: LoadOptions) -> None:
@@ -127,16 +127,27 @@ def ingest(
     summary = IngestSummary()
 
     def fresh() -> Iterator[Document]:
+        pending: list[Document] = []
+
+        def unseen() -> Iterator[Document]:
+            known = store.stored(pending)
+            for doc in pending:
+                if content_hash(doc) in known:
+                    summary.already += 1
+                else:
+                    yield doc
+            pending.clear()
+
         for item in read_inputs(paths, max_bytes=max_bytes):
             if isinstance(item, InputError):
                 summary.skipped[item.reason] += 1
                 summary.errors.append(str(item))
                 continue
             summary.documents += 1
-            if store.has_document(item):
-                summary.already += 1
-                continue
-            yield item
+            pending.append(item)
+            if len(pending) >= _BATCH:
+                yield from unseen()
+        yield from unseen()
 
     def save(coded: Coded) -> None:
         if store.add(coded):

@@ -73,8 +73,9 @@ def actor_spans(doc: Doc) -> dict[int, Span]:
 class Resolver:
     """Resolves tokens of one parsed document to actor mentions."""
 
-    def __init__(self, doc: Doc, ctx: Context) -> None:
+    def __init__(self, doc: Doc, ctx: Context, text: str | None = None) -> None:
         self.doc = doc
+        self.text = doc.text if text is None else text  # Doc.text joins every token on each call
         self.ctx = ctx
         self.kb = ctx.kb
         self.spans = actor_spans(doc)
@@ -92,7 +93,7 @@ class Resolver:
         else:
             start, end = tokens.start_char, tokens.end_char
         return ActorMention(
-            self.doc.text[start:end], start - sent.start_char, end - sent.start_char, entity
+            self.text[start:end], start - sent.start_char, end - sent.start_char, entity
         )
 
     def country_modifiers(self, head: Token) -> list[tuple[Token, str]]:

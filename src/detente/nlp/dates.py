@@ -115,8 +115,15 @@ class DateMention:
         return self.year is not None
 
 
+_MAYBE = re.compile(
+    rf"\d|{_M}|{'|'.join(WEEKDAYS)}|yesterday|today|tonight|last|this|next|past|ago|earlier", re.I
+)
+
+
 def find_dates(text: str) -> list[DateMention]:
     """Date expressions in ``text``, longest first where they overlap."""
+    if _MAYBE.search(text) is None:
+        return []
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in _PATTERNS:

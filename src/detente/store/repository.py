@@ -87,6 +87,13 @@ class Store:
         with self.engine.connect() as conn:
             return bool(conn.execute(query).scalar())
 
+    def stored(self, docs: list[Document]) -> set[str]:
+        """Which of ``docs`` are stored already (content hashes), in one query."""
+        hashes = [content_hash(d) for d in docs]
+        query = select(documents.c.content_hash).where(documents.c.content_hash.in_(hashes))
+        with self.engine.connect() as conn:
+            return {row.content_hash for row in conn.execute(query)}
+
     def add(self, coded: Coded) -> bool:
         """Store one coded document whole, or not at all. False when it was already stored."""
         key = content_hash(coded.document)
@@ -98,7 +105,18 @@ class Store:
                     return False
                 revision = _supersede(conn, doc_key(coded.document))
                 rows = _insert(conn, key, revision, coded)
-                linking.link(conn, key, rows)
+                doc = coded.document
+                linking.link(
+                    conn,
+                    key,
+                    rows,
+                    {
+                        "source": doc.source,
+                        "url": doc.url,
+                        "doc_id": doc.id,
+                        "published": doc.published,
+                    },
+                )
                 return True
         except SQLAlchemyError as exc:
             reason = getattr(exc, "orig", None) or exc
