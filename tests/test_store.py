@@ -31,9 +31,7 @@ from detente.store.schema import metadata
 from tests.conftest import DEMO
 
 # Documents never hold NUL (the readers refuse it; PostgreSQL text cannot store it).
-TEXT = st.text(
-    st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=60
-)
+TEXT = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=60)
 CODES = st.sampled_from(["BLR", "UKR", "RUS", "POL", "CHN", "IGO"])
 SECTORS = st.sampled_from([None, "GOV", "MIL", "COP", "JRN"])
 

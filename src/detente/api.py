@@ -149,28 +149,28 @@ def ingest(
                 yield from unseen()
         yield from unseen()
 
-    def save(coded: Coded) -> None:
-        if store.add(coded):
-            summary.stored += 1
-            summary.events += len(coded.events)
-            summary.sentences += len(coded.sentences)
-        else:
-            summary.already += 1
+    def save(batch: list[Coded]) -> None:
+        stored = store.add_many(batch)
+        for coded in batch:
+            if content_hash(coded.document) in stored:
+                summary.stored += 1
+                summary.events += len(coded.events)
+                summary.sentences += len(coded.sentences)
+            else:
+                summary.already += 1
         if progress is not None:
             progress(summary)
 
     if workers <= 1:
         res = resources or (options or LoadOptions()).load()
-        for coded in code_documents(fresh(), res, published):
-            save(coded)
+        for docs, _ in _batches(fresh(), published):
+            save(list(code_documents(docs, res, published)))
         return summary
     context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-    with context.Pool(
-        workers, initializer=_init_worker, initargs=(options or LoadOptions(),)
-    ) as pool:
+    initargs = (options or LoadOptions(),)
+    with context.Pool(workers, initializer=_init_worker, initargs=initargs) as pool:
         for coded_batch in pool.imap(_code_batch, _batches(fresh(), published)):
-            for coded in coded_batch:
-                save(coded)
+            save(coded_batch)
     return summary
 
 

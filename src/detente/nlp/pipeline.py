@@ -119,16 +119,18 @@ def _code_batch(docs: list[Document], res: Resources, published: dt.date | None)
         split_sentences(doc, light, text)
         for doc, light, text in zip(docs, lights, masked, strict=True)
     ]
-    wanted: list[tuple[int, int, str]] = []  # (document, sentence index, masked sentence text)
-    for n, (text, sentences) in enumerate(zip(masked, splits, strict=True)):
+    # Gated sentences go on as Docs of their own, tokens and actor names already in place.
+    wanted: list[tuple[int, int, Doc]] = []  # (document, sentence index, sentence as a Doc)
+    for n, (light, sentences) in enumerate(zip(lights, splits, strict=True)):
         for sentence, span in sentences:
             if res.gate.opens(span):
-                wanted.append((n, sentence.index, text[sentence.start : sentence.end]))
+                trimmed = light.char_span(sentence.start, sentence.end) or span
+                wanted.append((n, sentence.index, trimmed.as_doc()))
     parsed: list[dict[int, Doc]] = [{} for _ in docs]
     for (n, index, _), sentence_doc in zip(
-        wanted, res.nlp.pipe((t for _, _, t in wanted), batch_size=64), strict=True
+        wanted, res.nlp.pipe((d for _, _, d in wanted), batch_size=256), strict=True
     ):
-        parsed[n][index] = res.actors(sentence_doc)
+        parsed[n][index] = sentence_doc
     for doc, text, light, sentences, full in zip(docs, masked, lights, splits, parsed, strict=True):
         yield _code_parsed(doc, text, light, sentences, full, res, published)
 

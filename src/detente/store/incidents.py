@@ -86,56 +86,59 @@ def source_key(doc: dict[str, Any]) -> str:
 
 @dataclass
 class _Draft:
-    """An incident as this document's events change it (written back in bulk)."""
+    """An incident as the documents being stored change it (written back in bulk)."""
 
     row: dict[str, Any]
     new: bool
     members: int = 0
-    triggers: set[str] = field(default_factory=set)  # of this document's events in it
+    triggers: dict[str, set[str]] = field(default_factory=dict)  # document → its trigger stems
+    documents: dict[str, str] = field(default_factory=dict)  # document added → its outlet
 
 
-def link(
-    conn: Connection, content_hash: str, rows: list[dict[str, Any]], doc: dict[str, Any]
-) -> None:
-    """Attach the new event rows of one document to incidents: one query for the candidates,
-    the choices in memory, the changes written in bulk."""
-    linkable = [r for r in rows if r["status"] in LINKABLE]
+@dataclass(frozen=True)
+class NewDocument:
+    """What linking needs of a document being stored."""
+
+    content_hash: str
+    rows: list[dict[str, Any]]
+    about: dict[str, Any]  # source, url, doc_id, published
+
+
+def link(conn: Connection, batch: list[NewDocument]) -> None:
+    """Attach the new event rows of some documents to incidents: one query for the candidates,
+    the choices in memory, document by document in order, the changes written in bulk."""
+    linkable = [(doc, r) for doc in batch for r in doc.rows if r["status"] in LINKABLE]
     if not linkable:
         return
-    drafts = _candidates(conn, linkable)
-    source = source_key(doc)
+    drafts = _candidates(conn, [r for _, r in linkable])
     links: list[dict[str, Any]] = []
-    for row in linkable:
-        draft = _choose(drafts, row)
+    for doc, row in linkable:
+        draft = _choose(drafts, row, doc.content_hash)
         if draft is None:
             incident = "inc-" + hashlib.sha256(row["id"].encode()).hexdigest()[:16]
             draft = _Draft(_placeholder(incident, row), new=True)
             drafts.setdefault(_key(row), []).append(draft)
-        _absorb(draft, row, doc)
-        draft.triggers.add(row["trigger"])
+        _absorb(draft, row, doc.about.get("published"))
+        draft.triggers.setdefault(doc.content_hash, set()).add(row["trigger"])
+        draft.documents[doc.content_hash] = source_key(doc.about)
         links.append({"event_id": row["id"], "incident": draft.row["id"]})
     touched = [d for group in drafts.values() for d in group if d.members]
-    _count_sources(conn, touched, source)
+    _count_sources(conn, touched)
     if any(d.new for d in touched):
         conn.execute(insert(incidents), [d.row for d in touched if d.new])
-    for draft in touched:
-        if not draft.new:
-            conn.execute(
-                update(incidents)
-                .where(incidents.c.id == draft.row["id"])
-                .values({k: v for k, v in draft.row.items() if k != "id"})
-            )
-    conn.execute(
-        update(events)
-        .where(events.c.id == bindparam("event_id"))
-        .values(incident_id=bindparam("incident")),
-        links,
-    )
+    changed = [{f"v_{k}": v for k, v in d.row.items()} for d in touched if not d.new]
+    if changed:
+        values: dict[str, Any] = {k: bindparam(f"v_{k}") for k in touched[0].row if k != "id"}
+        statement = update(incidents).where(incidents.c.id == bindparam("v_id")).values(values)
+        conn.execute(statement, changed)
+    linked = update(events).where(events.c.id == bindparam("event_id"))
+    conn.execute(linked.values(incident_id=bindparam("incident")), links)
     conn.execute(
         insert(incident_sources),
         [
-            {"incident_id": d.row["id"], "content_hash": content_hash, "source_key": source}
+            {"incident_id": d.row["id"], "content_hash": h, "source_key": k}
             for d in touched
+            for h, k in d.documents.items()
         ],
     )
 
@@ -191,7 +194,7 @@ def _candidates(conn: Connection, rows: list[dict[str, Any]]) -> Drafts:
     return found
 
 
-def _choose(drafts: Drafts, row: dict[str, Any]) -> _Draft | None:
+def _choose(drafts: Drafts, row: dict[str, Any], document: str) -> _Draft | None:
     span = date_span(row["date_start"], row["date_precision"])
     best: tuple[int, int, str] | None = None
     chosen: _Draft | None = None
@@ -201,11 +204,12 @@ def _choose(drafts: Drafts, row: dict[str, Any]) -> _Draft | None:
             continue
         # One article naming two acts of a kind with different words reports two happenings;
         # outlets word one happening differently, so this holds inside a document only.
-        if draft.triggers and row["trigger"] not in draft.triggers:
+        mine = draft.triggers.get(document)
+        if mine and row["trigger"] not in mine:
             continue
         other = date_span(current["date_start"], current["date_precision"])
         if span is None or other is None:
-            if not draft.members:  # undated: only with what this same document reports
+            if document not in draft.triggers:  # undated: only with what this document reports
                 continue
             distance = 0
         else:
@@ -219,7 +223,7 @@ def _choose(drafts: Drafts, row: dict[str, Any]) -> _Draft | None:
     return chosen
 
 
-def _absorb(draft: _Draft, row: dict[str, Any], doc: dict[str, Any]) -> None:
+def _absorb(draft: _Draft, row: dict[str, Any], published: dt.date | None) -> None:
     """Fold one event into the incident's figures."""
     current = draft.row
     draft.members += 1
@@ -235,15 +239,14 @@ def _absorb(draft: _Draft, row: dict[str, Any], doc: dict[str, Any]) -> None:
         for name in ("status", "intensity", "quad_code"):
             current[name] = row[name]
         current["lead_event_id"] = row["id"]
-    published = doc.get("published")
     if published is not None:
         first, last = current.get("first_reported"), current.get("last_reported")
         current["first_reported"] = min(first, published) if first else published
         current["last_reported"] = max(last, published) if last else published
 
 
-def _count_sources(conn: Connection, drafts: list[_Draft], source: str) -> None:
-    """Each touched incident gains this document, and an outlet if it is new to it."""
+def _count_sources(conn: Connection, drafts: list[_Draft]) -> None:
+    """Each touched incident gains its new documents, and the outlets new to it."""
     existing = [d.row["id"] for d in drafts if not d.new]
     known: dict[str, set[str]] = {}
     if existing:
@@ -253,9 +256,11 @@ def _count_sources(conn: Connection, drafts: list[_Draft], source: str) -> None:
         for incident, key in conn.execute(query):
             known.setdefault(incident, set()).add(key)
     for draft in drafts:
-        draft.row["n_documents"] = int(draft.row["n_documents"]) + 1
-        if source not in known.get(draft.row["id"], set()):
-            draft.row["n_sources"] = int(draft.row["n_sources"]) + 1
+        outlets = known.get(draft.row["id"], set())
+        draft.row["n_documents"] = int(draft.row["n_documents"]) + len(draft.documents)
+        draft.row["n_sources"] = int(draft.row["n_sources"]) + len(
+            set(draft.documents.values()) - outlets
+        )
 
 
 def refresh(conn: Connection, incident: str) -> None:

@@ -89,38 +89,35 @@ class Store:
 
     def stored(self, docs: list[Document]) -> set[str]:
         """Which of ``docs`` are stored already (content hashes), in one query."""
-        hashes = [content_hash(d) for d in docs]
-        query = select(documents.c.content_hash).where(documents.c.content_hash.in_(hashes))
         with self.engine.connect() as conn:
-            return {row.content_hash for row in conn.execute(query)}
+            return _stored(conn, [content_hash(d) for d in docs])
 
     def add(self, coded: Coded) -> bool:
         """Store one coded document whole, or not at all. False when it was already stored."""
-        key = content_hash(coded.document)
+        return bool(self.add_many([coded]))
+
+    def add_many(self, batch: list[Coded]) -> set[str]:
+        """Store coded documents in one transaction (each whole, or none of them); returns the
+        content hashes newly stored. Documents already stored, or repeated, are skipped."""
+        if not batch:
+            return set()
         try:
             with self.engine.begin() as conn:
-                if conn.execute(
-                    select(documents.c.content_hash).where(documents.c.content_hash == key)
-                ).first():
-                    return False
-                revision = _supersede(conn, doc_key(coded.document))
-                rows = _insert(conn, key, revision, coded)
-                doc = coded.document
-                linking.link(
-                    conn,
-                    key,
-                    rows,
-                    {
-                        "source": doc.source,
-                        "url": doc.url,
-                        "doc_id": doc.id,
-                        "published": doc.published,
-                    },
-                )
-                return True
+                known = _stored(conn, [content_hash(c.document) for c in batch])
+                fresh: dict[str, Coded] = {}
+                for coded in batch:
+                    key = content_hash(coded.document)
+                    if key not in known and key not in fresh:
+                        fresh[key] = coded
+                if len({doc_key(c.document) for c in fresh.values()}) < len(fresh):
+                    conn.rollback()  # two revisions of one page: store them one after the other
+                    return set().union(*(self.add_many([c]) for c in fresh.values()))
+                linking.link(conn, [_insert(conn, key, coded) for key, coded in fresh.items()])
+                return set(fresh)
         except SQLAlchemyError as exc:
             reason = getattr(exc, "orig", None) or exc
-            raise StoreError(f"cannot store document {coded.document.id}: {reason}") from exc
+            names = ", ".join(c.document.id for c in batch[:3]) + ("…" if len(batch) > 3 else "")
+            raise StoreError(f"cannot store documents ({names}): {reason}") from exc
 
     # -- reading -------------------------------------------------------------------------
     def events(
@@ -229,6 +226,11 @@ class Store:
             }
 
 
+def _stored(conn: Connection, hashes: list[str]) -> set[str]:
+    query = select(documents.c.content_hash).where(documents.c.content_hash.in_(hashes))
+    return {row.content_hash for row in conn.execute(query)}
+
+
 def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -304,8 +306,9 @@ def _supersede(conn: Connection, key: str) -> int:
     return int(previous.revision) + 1
 
 
-def _insert(conn: Connection, key: str, revision: int, coded: Coded) -> list[dict[str, Any]]:
+def _insert(conn: Connection, key: str, coded: Coded) -> linking.NewDocument:
     doc = coded.document
+    revision = _supersede(conn, doc_key(doc))
     conn.execute(
         documents.insert().values(
             content_hash=key,
@@ -351,7 +354,8 @@ def _insert(conn: Connection, key: str, revision: int, coded: Coded) -> list[dic
         conn.execute(events.insert(), list(rows.values()))
     if actor_rows:
         conn.execute(event_actors.insert(), actor_rows)
-    return list(rows.values())
+    about = {"source": doc.source, "url": doc.url, "doc_id": doc.id, "published": doc.published}
+    return linking.NewDocument(key, list(rows.values()), about)
 
 
 def _codes(mentions: tuple[Any, ...]) -> str:
