@@ -226,3 +226,23 @@ def test_ingest_events_incidents_table(db_url: str) -> None:
     assert records and all("n_sources" in r and r["incident_id"] for r in records)
     every = runner.invoke(cli, ["events", "--db", db_url, "--dyad", "BLR-UKR", "--format", "jsonl"])
     assert len(records) < len(every.stdout.splitlines())
+
+
+def test_ingest_edited_corpus_record_is_a_new_revision_with_new_event_ids(
+    store: Store, res: Resources, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "c.jsonl"
+    record = {
+        "id": "r1",
+        "published": "2024-06-26",
+        "text": "Belarus moved troops to the border with Ukraine on Monday.",
+    }
+    corpus.write_text(json.dumps(record) + "\n")
+    ingest([str(corpus)], store, res)
+    corpus.write_text(
+        json.dumps({**record, "text": record["text"] + " Kyiv condemned the move."}) + "\n"
+    )
+    assert ingest([str(corpus)], store, res).stored == 1
+    current = list(store.events())
+    assert {e["event"] for e in current} == {"MOBILIZE", "ACCUSE"}
+    assert all(e["doc_id"] == "r1" for e in current)

@@ -203,6 +203,7 @@ class Event:
     confidence: float = 0.5
     doc_path: str | None = None
     published: dt.date | None = None
+    doc_hash: str = ""  # the document text's hash: a new revision gives new event ids
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -210,6 +211,7 @@ class Event:
         key = "|".join(
             [
                 self.doc_id,
+                self.doc_hash,
                 str(self.trigger_start),
                 self.event.value,
                 ",".join(sorted(m.entity.code for m in self.actor)),

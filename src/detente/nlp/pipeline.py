@@ -331,6 +331,7 @@ def _code_parsed(
         doc = replace(doc, published=given)  # the caller's date is the document's date
     ctx = Context(res.kb, reference, res.surnames)
     memory = Resolver(light, ctx, masked)
+    doc_hash = Document.content_id(doc.text)
     events: list[Event] = []
     dropped: Counter[str] = Counter()
     narrative: DateValue | None = None
@@ -342,7 +343,9 @@ def _code_parsed(
         if sentence_doc is None:
             dropped["sentence-without-trigger"] += 1
         else:
-            events += _code_sentence(doc, sentence, sentence_doc, ctx, res, reference, narrative)
+            events += _code_sentence(
+                doc, doc_hash, sentence, sentence_doc, ctx, res, reference, narrative
+            )
         ctx.remember(memory.all_mentions(span))
         resolved = [dating.resolve(m, reference) for m in dating.find_dates(sentence.text)]
         resolved = [v for v in resolved if v is not None]
@@ -362,6 +365,7 @@ def _code_parsed(
 
 def _code_sentence(
     doc: Document,
+    doc_hash: str,
     sentence: Sentence,
     parsed: Doc,
     ctx: Context,
@@ -379,12 +383,13 @@ def _code_sentence(
         date, date_basis = _event_date(candidate, owners, reference, narrative)
         if date is None and headline and doc.published is not None:
             date, date_basis = DateValue.from_date(doc.published), DateBasis.PUBLISHED
-        out.append(_event(doc, sentence, candidate, date, date_basis, res, reference))
+        out.append(_event(doc, doc_hash, sentence, candidate, date, date_basis, res, reference))
     return out
 
 
 def _event(
     doc: Document,
+    doc_hash: str,
     sentence: Sentence,
     c: Candidate,
     date: DateValue | None,
@@ -428,4 +433,5 @@ def _event(
         confidence=max(0.05, confidence),
         doc_path=doc.path,
         published=doc.published,
+        doc_hash=doc_hash,
     )

@@ -112,7 +112,7 @@ class Store:
                 if len({doc_key(c.document) for c in fresh.values()}) < len(fresh):
                     conn.rollback()  # two revisions of one page: store them one after the other
                     return set().union(*(self.add_many([c]) for c in fresh.values()))
-                linking.link(conn, [_insert(conn, key, coded) for key, coded in fresh.items()])
+                linking.link(conn, _insert(conn, fresh))
                 return set(fresh)
         except SQLAlchemyError as exc:
             reason = getattr(exc, "orig", None) or exc
@@ -273,98 +273,81 @@ def _filters(
     return conditions
 
 
-def _supersede(conn: Connection, key: str) -> int:
-    """Mark the current revision of the page ``key`` (if any) superseded; the next revision."""
+def _supersede(conn: Connection, keys: list[str]) -> dict[str, int]:
+    """Mark the current revisions of the pages ``keys`` superseded; their next revision numbers
+    (pages not stored before are absent: they start at 1)."""
     previous = conn.execute(
-        select(documents.c.content_hash, documents.c.revision).where(
-            and_(documents.c.doc_key == key, documents.c.latest.is_(True))
+        select(documents.c.content_hash, documents.c.doc_key, documents.c.revision).where(
+            and_(documents.c.doc_key.in_(keys), documents.c.latest.is_(True))
         )
-    ).first()
-    if previous is None:
-        return 1
-    conn.execute(
-        update(documents)
-        .where(documents.c.content_hash == previous.content_hash)
-        .values(latest=False)
-    )
-    touched = {
-        r.incident_id
-        for r in conn.execute(
-            select(events.c.incident_id).where(
-                and_(
-                    events.c.content_hash == previous.content_hash,
-                    events.c.incident_id.is_not(None),
-                )
-            )
+    ).all()
+    for old in previous:
+        same = documents.c.content_hash == old.content_hash
+        conn.execute(update(documents).where(same).values(latest=False))
+        linked = select(events.c.incident_id).where(
+            and_(events.c.content_hash == old.content_hash, events.c.incident_id.is_not(None))
         )
-    }
-    conn.execute(
-        update(events).where(events.c.content_hash == previous.content_hash).values(superseded=True)
-    )
-    for incident in touched:
-        linking.refresh(conn, incident)
-    return int(previous.revision) + 1
-
-
-def _insert(conn: Connection, key: str, coded: Coded) -> linking.NewDocument:
-    doc = coded.document
-    revision = _supersede(conn, doc_key(doc))
-    conn.execute(
-        documents.insert().values(
-            content_hash=key,
-            doc_id=doc.id,
-            doc_key=doc_key(doc),
-            revision=revision,
-            latest=True,
-            path=doc.path,
-            source=doc.source,
-            title=doc.title,
-            url=doc.url,
-            published=doc.published,
-            language=doc.language,
-            kind=doc.kind,
-            reference_date=coded.reference.iso() if coded.reference else None,
-            reference_basis=coded.reference_basis.value,
-            text=doc.text,
-            ingested_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        )
-    )
-    if coded.sentences:
+        touched = list(conn.execute(linked.distinct()).scalars())
         conn.execute(
-            sentences.insert(),
-            [
-                {
-                    "content_hash": key,
-                    "idx": s.index,
-                    "start": s.start,
-                    "end": s.end,
-                    "paragraph": s.paragraph,
-                }
-                for s in coded.sentences
-            ],
+            update(events).where(events.c.content_hash == old.content_hash).values(superseded=True)
         )
-    rows: dict[str, dict[str, Any]] = {}
+        for incident in touched:
+            linking.refresh(conn, incident)
+    return {old.doc_key: int(old.revision) + 1 for old in previous}
+
+
+def _insert(conn: Connection, batch: dict[str, Coded]) -> list[linking.NewDocument]:
+    """Insert documents (keyed by content hash) with their sentences, events and actors, each
+    table in one statement for the whole batch."""
+    revisions = _supersede(conn, [doc_key(c.document) for c in batch.values()])
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    doc_rows: list[dict[str, Any]] = []
+    sentence_rows: list[dict[str, Any]] = []
+    event_rows: list[dict[str, Any]] = []
     actor_rows: list[dict[str, Any]] = []
-    for ev in coded.events:
-        if ev.id in rows:
-            continue
-        rows[ev.id] = _event_row(key, ev)
-        actor_rows += _actor_rows(ev)
-    if rows:
-        conn.execute(events.insert(), list(rows.values()))
-    if actor_rows:
-        conn.execute(event_actors.insert(), actor_rows)
-    about = {"source": doc.source, "url": doc.url, "doc_id": doc.id, "published": doc.published}
-    return linking.NewDocument(key, list(rows.values()), about)
+    out = []
+    for key, coded in batch.items():
+        doc = coded.document
+        doc_rows.append(
+            {
+                "content_hash": key, "doc_id": doc.id, "doc_key": doc_key(doc),
+                "revision": revisions.get(doc_key(doc), 1), "latest": True, "path": doc.path,
+                "source": doc.source, "title": doc.title, "url": doc.url,
+                "published": doc.published, "language": doc.language, "kind": doc.kind,
+                "reference_date": coded.reference.iso() if coded.reference else None,
+                "reference_basis": coded.reference_basis.value, "text": doc.text,
+                "ingested_at": now,
+            }
+        )  # fmt: skip
+        sentence_rows += [
+            {"content_hash": key, "idx": s.index, "start": s.start, "end": s.end,
+             "paragraph": s.paragraph}
+            for s in coded.sentences
+        ]  # fmt: skip
+        rows: dict[str, dict[str, Any]] = {}
+        for ev in coded.events:
+            ident = ev.id
+            if ident not in rows:
+                rows[ident] = _event_row(key, ev, ident)
+                actor_rows += _actor_rows(ev, ident)
+        event_rows += rows.values()
+        about = {"source": doc.source, "url": doc.url, "doc_id": doc.id, "published": doc.published}
+        out.append(linking.NewDocument(key, list(rows.values()), about))
+    tables = ((documents, doc_rows), (sentences, sentence_rows), (events, event_rows),
+              (event_actors, actor_rows))  # fmt: skip
+    for table, table_rows in tables:
+        if table_rows:
+            conn.execute(table.insert(), table_rows)
+    return out
 
 
 def _codes(mentions: tuple[Any, ...]) -> str:
     return ";".join(sorted({m.entity.code for m in mentions}))
 
 
-def _event_row(key: str, ev: Event) -> dict[str, Any]:
+def _event_row(key: str, ev: Event, ident: str) -> dict[str, Any]:
     return {
-        "id": ev.id,
+        "id": ident,
         "content_hash": key,
         "doc_id": ev.doc_id,
         "sentence_idx": ev.sentence_index,
@@ -386,7 +369,7 @@ def _event_row(key: str, ev: Event) -> dict[str, Any]:
     }
 
 
-def _actor_rows(ev: Event) -> list[dict[str, Any]]:
+def _actor_rows(ev: Event, ident: str) -> list[dict[str, Any]]:
     out = []
     groups = [
         ("actor", ev.actor),
@@ -397,7 +380,7 @@ def _actor_rows(ev: Event) -> list[dict[str, Any]]:
         for position, mention in enumerate(mentions):
             out.append(
                 {
-                    "event_id": ev.id,
+                    "event_id": ident,
                     "role": role,
                     "position": position,
                     "code": mention.entity.code,
