@@ -18,6 +18,8 @@ demo: $(STAMP)
 	rm -f demo.db
 	$(BIN)/detente ingest data/demo --db sqlite:///demo.db
 	$(BIN)/detente events --db sqlite:///demo.db --dyad BLR-UKR
+	$(BIN)/detente turns --db sqlite:///demo.db --dyad BLR-UKR
+	$(BIN)/detente report --db sqlite:///demo.db --dyad BLR-UKR -o report.html
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

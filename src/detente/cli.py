@@ -290,6 +290,146 @@ def export(
     click.echo(f"{count} records exported", err=True)
 
 
+def _dyad_required(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> tuple[str, str]:
+    dyad = _dyad(ctx, param, value)
+    if dyad is None:
+        raise click.BadParameter("give a dyad such as BLR-UKR")
+    return dyad
+
+
+@cli.command()
+@db_option
+@click.option("--dyad", required=True, callback=_dyad_required, help="Country pair, e.g. BLR-UKR.")
+@click.option("--freq", type=click.Choice(["day", "week"]), default="day", show_default=True)
+@click.option("--since", callback=_date, help="First date (YYYY-MM-DD).")
+@click.option("--until", callback=_date, help="Last date (YYYY-MM-DD).")
+@output_options("table")
+def tension(
+    db_url: str | None,
+    dyad: tuple[str, str],
+    freq: str,
+    since: dt.date | None,
+    until: dt.date | None,
+    fmt: str,
+) -> None:
+    """Print the dyad's series: incidents, hostility, cooperation and the tension index."""
+    from detente.analysis import analyse
+    from detente.analysis.frames import TENSION_COLUMNS, tension_rows
+
+    store = open_store(db_url)
+    try:
+        rows = tension_rows(analyse(store, dyad, since=since, until=until), freq)
+    finally:
+        store.close()
+    columns = TENSION_COLUMNS if fmt in ("table", "csv") else None
+    write_records(rows, fmt, sys.stdout, columns)
+
+
+@cli.command()
+@db_option
+@click.option("--dyad", required=True, callback=_dyad_required, help="Country pair, e.g. BLR-UKR.")
+@output_options("table")
+def turns(db_url: str | None, dyad: tuple[str, str], fmt: str) -> None:
+    """Print escalation and de-escalation onsets and surges, with the incidents driving them."""
+    from detente.analysis import analyse
+    from detente.analysis.frames import turn_rows
+
+    store = open_store(db_url)
+    try:
+        rows = turn_rows(analyse(store, dyad))
+    finally:
+        store.close()
+    write_records(rows, fmt, sys.stdout)
+
+
+@cli.command()
+@db_option
+@click.option("--dyad", required=True, callback=_dyad_required, help="Country pair, e.g. BLR-UKR.")
+@output_options("table")
+def reciprocity(db_url: str | None, dyad: tuple[str, str], fmt: str) -> None:
+    """Print matched moves (who moved first, who answered in kind) and the lagged response."""
+    from detente.analysis import analyse
+    from detente.analysis.frames import lagged_rows, match_rows
+
+    store = open_store(db_url)
+    try:
+        analysis = analyse(store, dyad)
+    finally:
+        store.close()
+    write_records(
+        match_rows(analysis),
+        fmt,
+        sys.stdout,
+        ["event", "first_mover", "first", "answer", "lag_days"] if fmt == "table" else None,
+    )
+    for row in lagged_rows(analysis):
+        note = row["note"] or (
+            f"{row['responder']} responds to {row['to']}: "
+            f"{row['coefficient']:.2f} (t={row['t_stat']:.1f}, {row['weeks']} weeks)"
+        )
+        click.echo(f"lagged response: {note}", err=True)
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--rules",
+    "rules_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="YAML file of alert rules.",
+)
+@click.option("--all", "show_all", is_flag=True, help="Also print alerts fired before.")
+@output_options("table")
+def alerts(db_url: str | None, rules_path: Path, show_all: bool, fmt: str) -> None:
+    """Evaluate alert rules over the store; print new alerts with their evidence."""
+    from detente.analysis.alerts import evaluate, load_rules
+
+    rules = load_rules(rules_path)
+    store = open_store(db_url)
+    try:
+        fired = evaluate(store, rules)
+    finally:
+        store.close()
+    rows = [
+        {
+            "rule": a.rule,
+            "date": a.date.isoformat(),
+            "new": a.new,
+            "message": a.message,
+            "evidence": [f"{p.date} {p.source} {p.event} {p.target}" for p in a.evidence],
+        }
+        for a in fired
+        if show_all or a.new
+    ]
+    write_records(rows, fmt, sys.stdout)
+
+
+@cli.command()
+@db_option
+@click.option("--dyad", required=True, callback=_dyad_required, help="Country pair, e.g. BLR-UKR.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path("report.html"),
+    show_default=True,
+    help="HTML file to write.",
+)
+def report(db_url: str | None, dyad: tuple[str, str], output: Path) -> None:
+    """Write a self-contained HTML report on the dyad (charts, turns, reciprocity, incidents)."""
+    from detente.report import write_report
+
+    store = open_store(db_url)
+    try:
+        write_report(store, dyad, output)
+    finally:
+        store.close()
+    click.echo(f"report written to {output}", err=True)
+
+
 @cli.group()
 def actors() -> None:
     """Inspect the actor knowledge base."""

@@ -21,7 +21,13 @@ from typing import Any
 from sqlalchemy import and_, bindparam, delete, insert, or_, select, tuple_, update
 from sqlalchemy.engine import Connection
 
-from detente.store.schema import documents, events, incident_sources, incidents
+from detente.store.schema import (
+    documents,
+    events,
+    incident_dyads,
+    incident_sources,
+    incidents,
+)
 
 WINDOW_DAYS = 3
 LINKABLE = frozenset({"asserted", "alleged", "denied", "planned"})
@@ -126,8 +132,14 @@ def link(conn: Connection, batch: list[NewDocument]) -> None:
     _count_sources(conn, touched)
     if any(d.new for d in touched):
         conn.execute(insert(incidents), [d.row for d in touched if d.new])
+        pairs = [p for d in touched if d.new for p in _dyad_rows(d.row)]
+        if pairs:
+            conn.execute(insert(incident_dyads), pairs)
     changed = [{f"v_{k}": v for k, v in d.row.items()} for d in touched if not d.new]
     if changed:
+        moved = [{"v_id": c["v_id"], "v_date_start": c["v_date_start"]} for c in changed]
+        statement = update(incident_dyads).where(incident_dyads.c.incident_id == bindparam("v_id"))
+        conn.execute(statement.values(date_start=bindparam("v_date_start")), moved)
         values: dict[str, Any] = {k: bindparam(f"v_{k}") for k in touched[0].row if k != "id"}
         statement = update(incidents).where(incidents.c.id == bindparam("v_id")).values(values)
         conn.execute(statement, changed)
@@ -141,6 +153,29 @@ def link(conn: Connection, batch: list[NewDocument]) -> None:
             for h, k in d.documents.items()
         ],
     )
+
+
+def dyads(actor_codes: str, recipient_codes: str) -> list[tuple[str, str, bool]]:
+    """Directed country pairs of an incident: each actor towards each recipient, and co-actors
+    towards each other (joint)."""
+    actors = [c for c in actor_codes.split(";") if c]
+    recipients = [c for c in recipient_codes.split(";") if c]
+    pairs = [(a, b, False) for a in actors for b in recipients if a != b]
+    pairs += [(a, b, True) for a in actors for b in actors if a != b]
+    return pairs
+
+
+def _dyad_rows(row: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "incident_id": row["id"],
+            "source": a,
+            "target": b,
+            "joint": joint,
+            "date_start": row["date_start"],
+        }
+        for a, b, joint in dyads(row["actor_codes"], row["recipient_codes"])
+    ]
 
 
 def _placeholder(incident: str, row: dict[str, Any]) -> dict[str, Any]:
@@ -318,6 +353,11 @@ def refresh(conn: Connection, incident: str) -> None:
     )
     published = [m["published"] for m in members if m["published"] is not None]
     modes = [m["mode"] for m in members if m["mode"]]
+    conn.execute(
+        update(incident_dyads)
+        .where(incident_dyads.c.incident_id == incident)
+        .values(date_start=date_fields["date_start"])
+    )
     conn.execute(
         update(incidents)
         .where(incidents.c.id == incident)

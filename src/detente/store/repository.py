@@ -310,20 +310,34 @@ def _insert(conn: Connection, batch: dict[str, Coded]) -> list[linking.NewDocume
         doc = coded.document
         doc_rows.append(
             {
-                "content_hash": key, "doc_id": doc.id, "doc_key": doc_key(doc),
-                "revision": revisions.get(doc_key(doc), 1), "latest": True, "path": doc.path,
-                "source": doc.source, "title": doc.title, "url": doc.url,
-                "published": doc.published, "language": doc.language, "kind": doc.kind,
+                "content_hash": key,
+                "doc_id": doc.id,
+                "doc_key": doc_key(doc),
+                "revision": revisions.get(doc_key(doc), 1),
+                "latest": True,
+                "path": doc.path,
+                "source": doc.source,
+                "title": doc.title,
+                "url": doc.url,
+                "published": doc.published,
+                "language": doc.language,
+                "kind": doc.kind,
                 "reference_date": coded.reference.iso() if coded.reference else None,
-                "reference_basis": coded.reference_basis.value, "text": doc.text,
+                "reference_basis": coded.reference_basis.value,
+                "text": doc.text,
                 "ingested_at": now,
             }
-        )  # fmt: skip
+        )
         sentence_rows += [
-            {"content_hash": key, "idx": s.index, "start": s.start, "end": s.end,
-             "paragraph": s.paragraph}
+            {
+                "content_hash": key,
+                "idx": s.index,
+                "start": s.start,
+                "end": s.end,
+                "paragraph": s.paragraph,
+            }
             for s in coded.sentences
-        ]  # fmt: skip
+        ]
         rows: dict[str, dict[str, Any]] = {}
         for ev in coded.events:
             ident = ev.id
@@ -333,8 +347,12 @@ def _insert(conn: Connection, batch: dict[str, Coded]) -> list[linking.NewDocume
         event_rows += rows.values()
         about = {"source": doc.source, "url": doc.url, "doc_id": doc.id, "published": doc.published}
         out.append(linking.NewDocument(key, list(rows.values()), about))
-    tables = ((documents, doc_rows), (sentences, sentence_rows), (events, event_rows),
-              (event_actors, actor_rows))  # fmt: skip
+    tables = (
+        (documents, doc_rows),
+        (sentences, sentence_rows),
+        (events, event_rows),
+        (event_actors, actor_rows),
+    )
     for table, table_rows in tables:
         if table_rows:
             conn.execute(table.insert(), table_rows)

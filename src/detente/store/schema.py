@@ -7,6 +7,8 @@ events           coded events; ``superseded`` once a newer revision of their doc
 event_actors     actor, recipient and claimant codes of each event (for dyad queries)
 incidents        one happening, however many reports: merged events with their best date
 incident_sources the documents that report an incident
+incident_dyads   the country pairs an incident concerns (for fast dyad analytics)
+alerts_fired     alerts already reported, so each fires once
 """
 
 from __future__ import annotations
@@ -148,4 +150,25 @@ incident_sources = Table(
         primary_key=True,
     ),
     Column("source_key", String(512), nullable=False),  # outlet: source name, URL host or doc id
+)
+
+incident_dyads = Table(
+    "incident_dyads",
+    metadata,
+    Column(
+        "incident_id", String(32), ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("source", String(8), primary_key=True),  # the acting side
+    Column("target", String(8), primary_key=True),  # the side acted on, or a co-actor
+    Column("joint", Boolean, nullable=False),  # both act together (no recipient between them)
+    Column("date_start", Date),
+    Index("ix_incident_dyads_pair", "source", "target", "date_start"),
+)
+
+alerts_fired = Table(
+    "alerts_fired",
+    metadata,
+    Column("rule", String(256), primary_key=True),
+    Column("key", String(256), primary_key=True),  # what fired: a date, an incident id
+    Column("fired_at", String(32), nullable=False),
 )

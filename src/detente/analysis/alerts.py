@@ -1,0 +1,234 @@
+"""Alert rules (YAML) evaluated over the store; each alert fires once (state in the store).
+
+rules:
+  - name: Belarus-Ukraine tension high
+    dyad: BLR-UKR
+    index_above: 20          # a day the tension index rises above 20
+  - name: Belarus-Ukraine surge
+    dyad: BLR-UKR
+    surge: true              # a week of hostility well above the previous eight
+  - name: first airspace incident
+    dyad: RUS-BLR            # or actor: RUS (any counterpart)
+    first_event: {event: MOBILIZE, mode: weapons}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import and_, select
+
+from detente.analysis.data import Point, dyad_points
+from detente.analysis.series import daily, default_range, weekly
+from detente.analysis.turns import surges
+from detente.datafiles import load_yaml
+from detente.errors import DataFileError
+from detente.records import DateValue, EventType
+from detente.store import Store
+from detente.store.schema import alerts_fired, documents, events, incident_dyads, incidents
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    dyad: tuple[str, str] | None
+    actor: str | None
+    index_above: float | None
+    surge: bool
+    first_event: dict[str, str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    rule: str
+    key: str  # what fired (a day, a week, an incident)
+    date: dt.date
+    message: str
+    evidence: tuple[Point, ...]
+    new: bool
+
+
+def load_rules(path: Path) -> list[Rule]:
+    origin = str(path)
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise DataFileError(origin, f"cannot read ({exc.strerror})") from None
+    raw = load_yaml(text, origin)
+    if not isinstance(raw, dict) or not isinstance(raw.get("rules"), list):
+        raise DataFileError(origin, "expected a mapping with a 'rules' list")
+    rules = []
+    for number, item in enumerate(raw["rules"], start=1):
+        where = f"rule #{number}"
+        if not isinstance(item, dict) or not item.get("name"):
+            raise DataFileError(origin, f"{where}: needs a 'name'")
+        dyad = _dyad(item.get("dyad"), origin, where)
+        actor = str(item["actor"]).upper() if item.get("actor") else None
+        if dyad is None and actor is None:
+            raise DataFileError(origin, f"{where}: needs 'dyad' (e.g. BLR-UKR) or 'actor'")
+        first = item.get("first_event")
+        if first is not None:
+            if not isinstance(first, dict) or first.get("event") not in {
+                e.value for e in EventType
+            }:
+                raise DataFileError(origin, f"{where}: first_event needs a PLOVER 'event'")
+            first = {str(k): str(v) for k, v in first.items()}
+        index_above = item.get("index_above")
+        surge = bool(item.get("surge", False))
+        if (index_above is not None or surge) and dyad is None:
+            raise DataFileError(origin, f"{where}: index_above and surge need a 'dyad'")
+        if index_above is None and not surge and first is None:
+            raise DataFileError(origin, f"{where}: give index_above, surge or first_event")
+        rules.append(
+            Rule(
+                str(item["name"]),
+                dyad,
+                actor,
+                float(index_above) if index_above is not None else None,
+                surge,
+                first,
+            )
+        )
+    return rules
+
+
+def _dyad(value: Any, origin: str, where: str) -> tuple[str, str] | None:
+    if value is None:
+        return None
+    parts = str(value).upper().split("-")
+    if len(parts) != 2 or not all(parts):
+        raise DataFileError(origin, f"{where}: dyad {value!r} is not like BLR-UKR")
+    return parts[0], parts[1]
+
+
+def evaluate(store: Store, rules: list[Rule], *, remember: bool = True) -> list[Alert]:
+    """Every alert the rules raise on the store now; ``new`` is False for those fired before.
+    With ``remember``, new alerts are recorded so they are not new again."""
+    with store.engine.connect() as conn:
+        fired = {(r.rule, r.key) for r in conn.execute(select(alerts_fired))}
+    alerts: list[Alert] = []
+    for rule in rules:
+        for key, day, message, evidence in _fire(store, rule):
+            alerts.append(
+                Alert(rule.name, key, day, message, evidence, (rule.name, key) not in fired)
+            )
+    fresh = [a for a in alerts if a.new]
+    if remember and fresh:
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        with store.engine.begin() as conn:
+            conn.execute(
+                alerts_fired.insert(),
+                [{"rule": a.rule, "key": a.key, "fired_at": now} for a in fresh],
+            )
+    return sorted(alerts, key=lambda a: (a.date, a.rule))
+
+
+def _fire(store: Store, rule: Rule) -> list[tuple[str, dt.date, str, tuple[Point, ...]]]:
+    out: list[tuple[str, dt.date, str, tuple[Point, ...]]] = []
+    if rule.dyad is not None and (rule.index_above is not None or rule.surge):
+        points = dyad_points(store, rule.dyad)
+        if points:
+            since, until = default_range(points)
+            buckets = daily(points, since, until)
+            if rule.index_above is not None:
+                previous = 0.0
+                for bucket in buckets:
+                    if previous <= rule.index_above < bucket.index:
+                        evidence = tuple(p for p in points if p.date == bucket.date)
+                        out.append(
+                            (
+                                f"index:{bucket.date}",
+                                bucket.date,
+                                f"tension index {bucket.index:.1f} rose above {rule.index_above:g}",
+                                evidence,
+                            )
+                        )
+                    previous = bucket.index
+            if rule.surge:
+                for surge in surges(weekly(buckets), points):
+                    out.append(
+                        (
+                            f"surge:{surge.week}",
+                            surge.week,
+                            f"hostility {surge.hostility:.1f} in the week of {surge.week} "
+                            f"against a baseline of {surge.baseline:.1f}",
+                            surge.incidents,
+                        )
+                    )
+    if rule.first_event is not None:
+        first = _first_incident(store, rule)
+        if first is not None:
+            out.append(
+                (
+                    f"first:{first.incident_id}",
+                    first.date,
+                    f"first {first.event} between {first.source} and {first.target}",
+                    (first,),
+                )
+            )
+    return out
+
+
+def _first_incident(store: Store, rule: Rule) -> Point | None:
+    """The earliest incident of the wanted kind; an undated one counts, dated by its first
+    report (or, failing that, its document's reference date)."""
+    wanted = rule.first_event or {}
+    query = (
+        select(
+            incidents, incident_dyads.c.source, incident_dyads.c.target, documents.c.reference_date
+        )
+        .join(incident_dyads, incident_dyads.c.incident_id == incidents.c.id)
+        .join(events, events.c.id == incidents.c.lead_event_id)
+        .join(documents, documents.c.content_hash == events.c.content_hash)
+    )
+    conditions = [incidents.c.event == wanted["event"]]
+    if wanted.get("mode"):
+        conditions.append(incidents.c.mode == wanted["mode"])
+    if rule.dyad is not None:
+        a, b = rule.dyad
+        conditions.append(
+            ((incident_dyads.c.source == a) & (incident_dyads.c.target == b))
+            | ((incident_dyads.c.source == b) & (incident_dyads.c.target == a))
+        )
+    elif rule.actor is not None:
+        conditions.append(incident_dyads.c.source == rule.actor)
+    query = query.where(and_(*conditions))
+    with store.engine.connect() as conn:
+        rows = list(conn.execute(query))
+    dated: list[tuple[dt.date, Any]] = []
+    for row in rows:
+        when = _when(row)
+        if when is not None:
+            dated.append((when, row))
+    if not dated:
+        return None
+    day, row = min(dated, key=lambda pair: (pair[0], pair[1].id))
+    return Point(
+        row.id,
+        day,
+        row.date_precision,
+        row.source,
+        row.target,
+        False,
+        row.event,
+        row.mode,
+        int(row.quad_code),
+        float(row.intensity),
+        row.status,
+        int(row.n_events),
+        int(row.n_sources),
+        "",
+    )
+
+
+def _when(row: Any) -> dt.date | None:
+    if row.date_start is not None:
+        return row.date_start  # type: ignore[no-any-return]
+    if row.first_reported is not None:
+        return row.first_reported  # type: ignore[no-any-return]
+    if row.reference_date:
+        return DateValue.parse(row.reference_date).first_day()
+    return None
