@@ -160,9 +160,12 @@ def dyads(actor_codes: str, recipient_codes: str) -> list[tuple[str, str, bool]]
     towards each other (joint)."""
     actors = [c for c in actor_codes.split(";") if c]
     recipients = [c for c in recipient_codes.split(";") if c]
-    pairs = [(a, b, False) for a in actors for b in recipients if a != b]
-    pairs += [(a, b, True) for a in actors for b in actors if a != b]
-    return pairs
+    pairs = {(a, b): False for a in actors for b in recipients if a != b}
+    for a in actors:
+        for b in actors:
+            if a != b:
+                pairs.setdefault((a, b), True)  # co-actors, unless also actor and recipient
+    return [(a, b, joint) for (a, b), joint in pairs.items()]
 
 
 def _dyad_rows(row: dict[str, Any]) -> list[dict[str, Any]]:
