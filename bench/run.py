@@ -161,6 +161,9 @@ def main() -> None:
         f"{two['incidents']} incidents; peak memory per worker {two['peak_worker_rss_mb']:.0f} MB, "
         f"parent {two['peak_rss_mb']:.0f} MB"
     )
+    from bench import analytics
+
+    results["analytics"] = analytics.main()
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
     print(f"written {OUT / 'results.json'}")

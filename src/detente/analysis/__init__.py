@@ -33,7 +33,7 @@ def analyse(
     until: dt.date | None = None,
 ) -> DyadAnalysis:
     """Everything the analyst asks of a pair of states, from the stored incidents."""
-    points = dyad_points(store, dyad, since=since, until=until)
+    points = dyad_points(store, dyad, since=since, until=until, with_text=False)
     if not points:
         return DyadAnalysis(dyad, [], [], [], [], [], [], [])
     first, last = default_range(points)

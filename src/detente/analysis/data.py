@@ -47,7 +47,7 @@ def dyad_points(
     *,
     since: dt.date | None = None,
     until: dt.date | None = None,
-    with_text: bool = True,
+    with_text: bool = False,
 ) -> list[Point]:
     """The dated incidents between the two sides (each once, with its direction), oldest first.
     A joint incident (both sides acting together) appears once, from the first side."""

@@ -9,6 +9,7 @@ towards A regressed on A's hostility towards B the week before and on its own la
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass
 
@@ -61,29 +62,34 @@ class LaggedResponse:
 
 def matched_moves(points: list[Point], dyad: tuple[str, str]) -> list[Match]:
     a, b = dyad
-    matches: list[Match] = []
-    for p in points:
-        if p.joint and p.event in MATCHED_TYPES:
-            matches.append(Match(p.event, p, None, 0))
-    own = [p for p in points if not p.joint and p.event in MATCHED_TYPES]
+    matches: list[Match] = [
+        Match(p.event, p, None, 0) for p in points if p.joint and p.event in MATCHED_TYPES
+    ]
+    # each side's moves of each type, in date order, for a quick look-up of the answers
+    lanes: dict[tuple[str, str], list[Point]] = {}
+    for p in sorted(points, key=lambda q: (q.date, q.incident_id)):
+        if not p.joint and p.event in MATCHED_TYPES:
+            lanes.setdefault((p.source, p.event), []).append(p)
+    days = {key: [q.date.toordinal() for q in lane] for key, lane in lanes.items()}
     used: set[str] = set()
-    for p in sorted(own, key=lambda q: (q.date, q.incident_id)):
+    moves = sorted(
+        (p for lane in lanes.values() for p in lane), key=lambda q: (q.date, q.incident_id)
+    )
+    for p in moves:
         if p.incident_id in used:
             continue
-        other = b if p.source == a else a
-        candidates = [
-            q
-            for q in own
-            if q.incident_id not in used
-            and q.incident_id != p.incident_id
-            and q.source == other
-            and q.event == p.event
-            and abs((q.date - p.date).days) <= WINDOW_DAYS
-            and q.date >= p.date
-        ]
-        if not candidates:
+        key = (b if p.source == a else a, p.event)
+        lane = lanes.get(key, [])
+        start = bisect.bisect_left(days.get(key, []), p.date.toordinal())
+        answer = None
+        for q in lane[start:]:
+            if (q.date - p.date).days > WINDOW_DAYS:
+                break
+            if q.incident_id not in used:
+                answer = q
+                break
+        if answer is None:
             continue
-        answer = min(candidates, key=lambda q: ((q.date - p.date).days, q.incident_id))
         used |= {p.incident_id, answer.incident_id}
         matches.append(Match(p.event, p, answer, (answer.date - p.date).days))
     return sorted(matches, key=lambda m: (m.first.date, m.event))

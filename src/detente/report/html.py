@@ -83,12 +83,13 @@ def render_report(store: Store, dyad: tuple[str, str], analysis: DyadAnalysis | 
         for t in analysis.turns
     ]
     index_on = {d.date: d.index for d in analysis.days}
+    sentences = {r["incident_id"]: " ".join(str(r["text"]).split()) for r in incidents}
     key = sorted(analysis.points, key=lambda p: -abs(p.intensity) * weight(p))[:8]
     notes = [
         (
             p.date,
             index_on.get(p.date, 0.0),
-            f"{p.date} {p.source} {p.event} {p.target} ({p.status}): {p.text}",
+            f"{p.date} {p.source} {p.event} {p.target} ({p.status}): {sentences.get(p.incident_id, '')}",
         )
         for p in key
         if p.date in index_on
