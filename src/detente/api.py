@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing as mp
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from detente.nlp.pipeline import Coded, Resources, code_document, code_documents
 from detente.read import DEFAULT_MAX_BYTES, read_inputs
 from detente.records import Document, Event
 from detente.store import Store, content_hash
+from detente.store.repository import Prepared, prepare
 
 
 def extract(
@@ -69,6 +71,7 @@ class IngestSummary:
     already: int = 0  # already in the store (same normalised content)
     events: int = 0  # events in newly stored documents
     sentences: int = 0  # sentences in newly stored documents
+    startup_seconds: float = 0.0  # loading the model (in every worker) before the first document
     skipped: Counter[str] = field(default_factory=Counter)  # reason → count
     errors: list[str] = field(default_factory=list)
 
@@ -89,10 +92,15 @@ def _init_worker(options: LoadOptions) -> None:
     _WORKER = options.load()
 
 
-def _code_batch(batch: tuple[list[Document], dt.date | None]) -> list[Coded]:
+def _ready(_: int) -> bool:
+    time.sleep(0.05)  # hold this worker so the next task goes to another one
+    return _WORKER is not None
+
+
+def _code_batch(batch: tuple[list[Document], dt.date | None]) -> list[Prepared]:
     assert _WORKER is not None, "worker not initialised"
     docs, published = batch
-    return list(code_documents(docs, _WORKER, published))
+    return [prepare(coded) for coded in code_documents(docs, _WORKER, published)]
 
 
 def _batches(
@@ -149,26 +157,30 @@ def ingest(
                 yield from unseen()
         yield from unseen()
 
-    def save(batch: list[Coded]) -> None:
+    def save(batch: list[Prepared]) -> None:
         stored = store.add_many(batch)
-        for coded in batch:
-            if content_hash(coded.document) in stored:
+        for item in batch:
+            if item.content_hash in stored:
                 summary.stored += 1
-                summary.events += len(coded.events)
-                summary.sentences += len(coded.sentences)
+                summary.events += item.n_events
+                summary.sentences += item.n_sentences
             else:
                 summary.already += 1
         if progress is not None:
             progress(summary)
 
+    began = time.perf_counter()
     if workers <= 1:
         res = resources or (options or LoadOptions()).load()
+        summary.startup_seconds = time.perf_counter() - began
         for docs, _ in _batches(fresh(), published):
-            save(list(code_documents(docs, res, published)))
+            save([prepare(coded) for coded in code_documents(docs, res, published)])
         return summary
     context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     initargs = (options or LoadOptions(),)
     with context.Pool(workers, initializer=_init_worker, initargs=initargs) as pool:
+        assert all(pool.map(_ready, range(workers), chunksize=1))  # every worker has loaded
+        summary.startup_seconds = time.perf_counter() - began
         for coded_batch in pool.imap(_code_batch, _batches(fresh(), published)):
             save(coded_batch)
     return summary

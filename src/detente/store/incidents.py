@@ -110,14 +110,15 @@ class NewDocument:
     about: dict[str, Any]  # source, url, doc_id, published
 
 
-def link(conn: Connection, batch: list[NewDocument]) -> None:
-    """Attach the new event rows of some documents to incidents: one query for the candidates,
-    the choices in memory, document by document in order, the changes written in bulk."""
+def link(conn: Connection, batch: list[NewDocument]) -> list[dict[str, Any]]:
+    """Attach the event rows of documents about to be stored to incidents: one query for the
+    candidates, the choices in memory (document by document, in order), the incidents written in
+    bulk. Sets each row's ``incident_id`` before the rows are inserted; returns the
+    incident-source rows, to insert once the documents are."""
     linkable = [(doc, r) for doc in batch for r in doc.rows if r["status"] in LINKABLE]
     if not linkable:
-        return
+        return []
     drafts = _candidates(conn, [r for _, r in linkable])
-    links: list[dict[str, Any]] = []
     for doc, row in linkable:
         draft = _choose(drafts, row, doc.content_hash)
         if draft is None:
@@ -127,7 +128,7 @@ def link(conn: Connection, batch: list[NewDocument]) -> None:
         _absorb(draft, row, doc.about.get("published"))
         draft.triggers.setdefault(doc.content_hash, set()).add(row["trigger"])
         draft.documents[doc.content_hash] = source_key(doc.about)
-        links.append({"event_id": row["id"], "incident": draft.row["id"]})
+        row["incident_id"] = draft.row["id"]
     touched = [d for group in drafts.values() for d in group if d.members]
     _count_sources(conn, touched)
     if any(d.new for d in touched):
@@ -143,16 +144,11 @@ def link(conn: Connection, batch: list[NewDocument]) -> None:
         values: dict[str, Any] = {k: bindparam(f"v_{k}") for k in touched[0].row if k != "id"}
         statement = update(incidents).where(incidents.c.id == bindparam("v_id")).values(values)
         conn.execute(statement, changed)
-    linked = update(events).where(events.c.id == bindparam("event_id"))
-    conn.execute(linked.values(incident_id=bindparam("incident")), links)
-    conn.execute(
-        insert(incident_sources),
-        [
-            {"incident_id": d.row["id"], "content_hash": h, "source_key": k}
-            for d in touched
-            for h, k in d.documents.items()
-        ],
-    )
+    return [
+        {"incident_id": d.row["id"], "content_hash": h, "source_key": k}
+        for d in touched
+        for h, k in d.documents.items()
+    ]
 
 
 def dyads(actor_codes: str, recipient_codes: str) -> list[tuple[str, str, bool]]:

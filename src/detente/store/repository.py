@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,27 +96,32 @@ class Store:
         """Store one coded document whole, or not at all. False when it was already stored."""
         return bool(self.add_many([coded]))
 
-    def add_many(self, batch: list[Coded]) -> set[str]:
-        """Store coded documents in one transaction (each whole, or none of them); returns the
-        content hashes newly stored. Documents already stored, or repeated, are skipped."""
-        if not batch:
+    def add_many(self, batch: Sequence[Coded | Prepared]) -> set[str]:
+        """Store documents in one transaction (each whole, or none of them); returns the content
+        hashes newly stored. Documents already stored, or repeated, are skipped."""
+        ready = [item if isinstance(item, Prepared) else prepare(item) for item in batch]
+        if not ready:
             return set()
         try:
             with self.engine.begin() as conn:
-                known = _stored(conn, [content_hash(c.document) for c in batch])
-                fresh: dict[str, Coded] = {}
-                for coded in batch:
-                    key = content_hash(coded.document)
-                    if key not in known and key not in fresh:
-                        fresh[key] = coded
-                if len({doc_key(c.document) for c in fresh.values()}) < len(fresh):
+                known = _stored(conn, [p.content_hash for p in ready])
+                fresh: dict[str, Prepared] = {}
+                for item in ready:
+                    if item.content_hash not in known and item.content_hash not in fresh:
+                        fresh[item.content_hash] = item
+                if len({p.doc_key for p in fresh.values()}) < len(fresh):
                     conn.rollback()  # two revisions of one page: store them one after the other
-                    return set().union(*(self.add_many([c]) for c in fresh.values()))
-                linking.link(conn, _insert(conn, fresh))
+                    return set().union(*(self.add_many([p]) for p in fresh.values()))
+                batch_ready = list(fresh.values())
+                revisions = _supersede(conn, [p.doc_key for p in batch_ready])
+                sources = linking.link(conn, [p.linkable() for p in batch_ready])
+                _insert(conn, batch_ready, revisions)
+                if sources:
+                    conn.execute(incident_sources.insert(), sources)
                 return set(fresh)
         except SQLAlchemyError as exc:
             reason = getattr(exc, "orig", None) or exc
-            names = ", ".join(c.document.id for c in batch[:3]) + ("…" if len(batch) > 3 else "")
+            names = ", ".join(p.doc_id for p in ready[:3]) + ("…" if len(ready) > 3 else "")
             raise StoreError(f"cannot store documents ({names}): {reason}") from exc
 
     # -- reading -------------------------------------------------------------------------
@@ -296,67 +301,67 @@ def _supersede(conn: Connection, keys: list[str]) -> dict[str, int]:
     return {old.doc_key: int(old.revision) + 1 for old in previous}
 
 
-def _insert(conn: Connection, batch: dict[str, Coded]) -> list[linking.NewDocument]:
-    """Insert documents (keyed by content hash) with their sentences, events and actors, each
-    table in one statement for the whole batch."""
-    revisions = _supersede(conn, [doc_key(c.document) for c in batch.values()])
-    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    doc_rows: list[dict[str, Any]] = []
-    sentence_rows: list[dict[str, Any]] = []
-    event_rows: list[dict[str, Any]] = []
+@dataclass(frozen=True)
+class Prepared:
+    """A coded document as rows, ready to write: built where it was coded (an ingestion
+    worker), so the process that writes only writes."""
+
+    content_hash: str
+    doc_key: str
+    doc_id: str
+    document: dict[str, Any]  # the documents row, but revision and ingestion time
+    sentences: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+    actors: list[dict[str, Any]]
+    about: dict[str, Any]  # source, url, doc_id, published: what incidents need
+    n_events: int
+    n_sentences: int
+
+    def linkable(self) -> linking.NewDocument:
+        return linking.NewDocument(self.content_hash, self.events, self.about)
+
+
+def prepare(coded: Coded) -> Prepared:
+    doc = coded.document
+    key = content_hash(doc)
+    document = {
+        "content_hash": key, "doc_id": doc.id, "doc_key": doc_key(doc), "latest": True,
+        "path": doc.path, "source": doc.source, "title": doc.title, "url": doc.url,
+        "published": doc.published, "language": doc.language, "kind": doc.kind,
+        "reference_date": coded.reference.iso() if coded.reference else None,
+        "reference_basis": coded.reference_basis.value, "text": doc.text,
+    }  # fmt: skip
+    sentence_rows = [
+        {"content_hash": key, "idx": s.index, "start": s.start, "end": s.end,
+         "paragraph": s.paragraph}
+        for s in coded.sentences
+    ]  # fmt: skip
+    rows: dict[str, dict[str, Any]] = {}
     actor_rows: list[dict[str, Any]] = []
-    out = []
-    for key, coded in batch.items():
-        doc = coded.document
-        doc_rows.append(
-            {
-                "content_hash": key,
-                "doc_id": doc.id,
-                "doc_key": doc_key(doc),
-                "revision": revisions.get(doc_key(doc), 1),
-                "latest": True,
-                "path": doc.path,
-                "source": doc.source,
-                "title": doc.title,
-                "url": doc.url,
-                "published": doc.published,
-                "language": doc.language,
-                "kind": doc.kind,
-                "reference_date": coded.reference.iso() if coded.reference else None,
-                "reference_basis": coded.reference_basis.value,
-                "text": doc.text,
-                "ingested_at": now,
-            }
-        )
-        sentence_rows += [
-            {
-                "content_hash": key,
-                "idx": s.index,
-                "start": s.start,
-                "end": s.end,
-                "paragraph": s.paragraph,
-            }
-            for s in coded.sentences
-        ]
-        rows: dict[str, dict[str, Any]] = {}
-        for ev in coded.events:
-            ident = ev.id
-            if ident not in rows:
-                rows[ident] = _event_row(key, ev, ident)
-                actor_rows += _actor_rows(ev, ident)
-        event_rows += rows.values()
-        about = {"source": doc.source, "url": doc.url, "doc_id": doc.id, "published": doc.published}
-        out.append(linking.NewDocument(key, list(rows.values()), about))
+    for ev in coded.events:
+        ident = ev.id
+        if ident not in rows:
+            rows[ident] = _event_row(key, ev, ident)
+            actor_rows += _actor_rows(ev, ident)
+    about = {"source": doc.source, "url": doc.url, "doc_id": doc.id, "published": doc.published}
+    return Prepared(key, doc_key(doc), doc.id, document, sentence_rows, list(rows.values()),
+                    actor_rows, about, len(coded.events), len(coded.sentences))  # fmt: skip
+
+
+def _insert(conn: Connection, batch: list[Prepared], revisions: dict[str, int]) -> None:
+    """Insert documents with their sentences, events and actors, each table in one statement
+    for the whole batch."""
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     tables = (
-        (documents, doc_rows),
-        (sentences, sentence_rows),
-        (events, event_rows),
-        (event_actors, actor_rows),
-    )
+        (documents, [{**p.document, "revision": revisions.get(p.doc_key, 1), "ingested_at": now}
+                     for p in batch]),
+        (sentences, [row for p in batch for row in p.sentences]),
+        (events, [row for p in batch for row in p.events]),
+        (event_actors, [row for p in batch for row in p.actors]),
+    )  # fmt: skip
     for table, table_rows in tables:
         if table_rows:
             conn.execute(table.insert(), table_rows)
-    return out
 
 
 def _codes(mentions: tuple[Any, ...]) -> str:
