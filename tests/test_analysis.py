@@ -152,6 +152,20 @@ def test_analysis_dataframes_and_cli(seeded: Store) -> None:
         .stdout
     )
     assert out.splitlines()[0] == "date,events,hostility,cooperation,index"
+    directed = (
+        CliRunner()
+        .invoke(
+            cli, ["tension", "--dyad", "BLR-UKR", "--from", "UKR", "--format", "csv", "--db", url]
+        )
+        .stdout
+    )
+    assert len(directed.splitlines()) > 1 and directed != out
+    assert (
+        CliRunner()
+        .invoke(cli, ["tension", "--dyad", "BLR-UKR", "--from", "POL", "--db", url])
+        .exit_code
+        == 2
+    )
     turns = CliRunner().invoke(cli, ["turns", "--dyad", "BLR-UKR", "--db", url]).stdout
     assert "de-escalation" in turns and "2024-07-13" in turns
 

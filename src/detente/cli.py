@@ -305,6 +305,7 @@ def _dyad_required(
 @click.option("--freq", type=click.Choice(["day", "week"]), default="day", show_default=True)
 @click.option("--since", callback=_date, help="First date (YYYY-MM-DD).")
 @click.option("--until", callback=_date, help="Last date (YYYY-MM-DD).")
+@click.option("--from", "direction", help="Only the moves of this side of the dyad (directed).")
 @output_options("table")
 def tension(
     db_url: str | None,
@@ -312,6 +313,7 @@ def tension(
     freq: str,
     since: dt.date | None,
     until: dt.date | None,
+    direction: str | None,
     fmt: str,
 ) -> None:
     """Print the dyad's series: incidents, hostility, cooperation and the tension index."""
@@ -320,7 +322,11 @@ def tension(
 
     store = open_store(db_url)
     try:
-        rows = tension_rows(analyse(store, dyad, since=since, until=until), freq)
+        side = direction.upper() if direction else None
+        if side is not None and side not in dyad:
+            raise click.BadParameter(f"{direction!r} is not a side of {'-'.join(dyad)}")
+        analysis = analyse(store, dyad, since=since, until=until, direction=side)
+        rows = tension_rows(analysis, freq)
     finally:
         store.close()
     columns = TENSION_COLUMNS if fmt in ("table", "csv") else None

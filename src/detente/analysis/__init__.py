@@ -31,9 +31,13 @@ def analyse(
     *,
     since: dt.date | None = None,
     until: dt.date | None = None,
+    direction: str | None = None,
 ) -> DyadAnalysis:
-    """Everything the analyst asks of a pair of states, from the stored incidents."""
+    """Everything the analyst asks of a pair of states, from the stored incidents: both ways
+    (undirected), or only the moves of ``direction`` (one of the two codes) towards the other."""
     points = dyad_points(store, dyad, since=since, until=until, with_text=False)
+    if direction is not None:
+        points = [p for p in points if p.source == direction and not p.joint]
     if not points:
         return DyadAnalysis(dyad, [], [], [], [], [], [], [])
     first, last = default_range(points)

@@ -109,8 +109,10 @@ def tension(
     freq: str = "day",
     since: dt.date | None = None,
     until: dt.date | None = None,
+    direction: str | None = None,
 ) -> pd.DataFrame:
-    frame = pd.DataFrame(tension_rows(analyse(store, dyad, since=since, until=until), freq))
+    analysis = analyse(store, dyad, since=since, until=until, direction=direction)
+    frame = pd.DataFrame(tension_rows(analysis, freq))
     return frame if not frame.empty else pd.DataFrame(columns=TENSION_COLUMNS)
 
 
