@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from detente.nlp.actors import Resolver
-from detente.nlp.attribution import Frame, decide_status, frame
+from detente.nlp.attribution import INTENT_NOUNS, Frame, decide_status, frame
 from detente.nlp.borders import BorderRef, border_countries, find_border
 from detente.ontology import Lexicon, Ontology, Rule
 from detente.records import ActorMention, Entity, EventType, Status
@@ -57,24 +57,6 @@ HAPPEN_VERBS = frozenset(
         "trigger",
         "provoke",
         "cause",
-    }
-)
-INTENT_NOUNS = frozenset(
-    {
-        "threat",
-        "plan",
-        "intention",
-        "proposal",
-        "offer",
-        "promise",
-        "decision",
-        "readiness",
-        "willingness",
-        "pledge",
-        "ultimatum",
-        "call",
-        "demand",
-        "bid",
     }
 )
 POSTURE = frozenset({EventType.MOBILIZE, EventType.RETREAT, EventType.COERCE, EventType.ASSAULT})
