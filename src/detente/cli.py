@@ -436,6 +436,42 @@ def report(db_url: str | None, dyad: tuple[str, str], output: Path) -> None:
     click.echo(f"report written to {output}", err=True)
 
 
+@cli.command("eval")
+@click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@model_options
+def evaluate_gold(
+    gold: tuple[Path, ...], fmt: str, model: str, actor_files: tuple[Path, ...], max_size: float
+) -> None:
+    """Score the coder against gold files (PLOVER JSON, PETRARCH XML, detente JSONL)."""
+    import json as jsonlib
+
+    from detente.evaluation import Score, read_gold, score
+
+    res = _resources(model, actor_files)
+    overall = Score()
+    reports: dict[str, Any] = {}
+    for path in gold:
+        records = read_gold(path)
+        single = score(records, res)
+        score(records, res, overall)
+        reports[path.name] = {**single.report(), "confusion": single.matrix()}
+    reports["overall"] = {**overall.report(), "confusion": overall.matrix()}
+    if fmt == "json":
+        click.echo(jsonlib.dumps(reports, indent=2))
+        return
+    metrics = [k for k in overall.report() if k != "texts"]
+    rows = [{"metric": m, **{name: r.get(m) for name, r in reports.items()}} for m in metrics]
+    write_records(rows, "table", sys.stdout)
+
+
 @cli.group()
 def actors() -> None:
     """Inspect the actor knowledge base."""

@@ -1,0 +1,131 @@
+"""Scoring the coder against gold records.
+
+Predicted events of a text are matched one to one with its gold events (same type first, then
+overlapping actors, then any). Event detection counts matches against all predicted and all gold
+events; type accuracy, quad accuracy, mode accuracy and actor/recipient country F1 are computed
+over matched pairs; macro-F1 and the confusion matrix also count misses and spurious events
+(as NONE).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from detente.evaluation.gold import GoldEvent, GoldRecord
+from detente.nlp.pipeline import Resources, code_document
+from detente.records import Document, Event, EventType
+
+NONE = "NONE"
+
+
+@dataclass
+class Score:
+    texts: int = 0
+    gold: int = 0
+    predicted: int = 0
+    matched: int = 0
+    same_type: int = 0
+    same_quad: int = 0
+    mode_total: int = 0
+    mode_right: int = 0
+    empty_texts: int = 0  # gold texts with no codable event
+    empty_right: int = 0  # ... where nothing was coded
+    actor: Counter[str] = field(default_factory=Counter)  # tp, fp, fn
+    recipient: Counter[str] = field(default_factory=Counter)
+    confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def report(self) -> dict[str, Any]:
+        def ratio(a: float, b: float) -> float | None:
+            return round(a / b, 4) if b else None
+
+        def f1(c: Counter[str]) -> float | None:
+            p, r = ratio(c["tp"], c["tp"] + c["fp"]), ratio(c["tp"], c["tp"] + c["fn"])
+            return round(2 * p * r / (p + r), 4) if p and r else (0.0 if p == 0 or r == 0 else None)
+
+        precision, recall = ratio(self.matched, self.predicted), ratio(self.matched, self.gold)
+        detection = (
+            round(2 * precision * recall / (precision + recall), 4) if precision and recall else 0.0
+        )
+        return {
+            "texts": self.texts, "gold_events": self.gold, "predicted_events": self.predicted,
+            "detection_precision": precision, "detection_recall": recall, "detection_f1": detection,
+            "type_accuracy": ratio(self.same_type, self.matched), "type_macro_f1": self.macro_f1(),
+            "quad_accuracy": ratio(self.same_quad, self.matched),
+            "actor_country_f1": f1(self.actor), "recipient_country_f1": f1(self.recipient),
+            "mode_accuracy": ratio(self.mode_right, self.mode_total),
+            "no_event_right": ratio(self.empty_right, self.empty_texts),
+        }  # fmt: skip
+
+    def macro_f1(self) -> float | None:
+        scores = []
+        for label in [e.value for e in EventType]:
+            tp = self.confusion[(label, label)]
+            fp = sum(n for (g, p), n in self.confusion.items() if p == label and g != label)
+            fn = sum(n for (g, p), n in self.confusion.items() if g == label and p != label)
+            if tp + fp + fn == 0:
+                continue
+            scores.append(2 * tp / (2 * tp + fp + fn))
+        return round(sum(scores) / len(scores), 4) if scores else None
+
+    def matrix(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for (g, p), n in sorted(self.confusion.items()):
+            out.setdefault(g, {})[p] = n
+        return out
+
+
+def _overlap(event: Event, gold: GoldEvent) -> int:
+    return len({m.entity.code for m in event.actor} & gold.actors)
+
+
+def _pair(predicted: list[Event], gold: list[GoldEvent]) -> list[tuple[Event, GoldEvent]]:
+    pairs = []
+    left = list(predicted)
+    for g in gold:
+        if not left:
+            break
+        best = max(left, key=lambda e: (e.event == g.event, _overlap(e, g), -e.trigger_start))
+        pairs.append((best, g))
+        left.remove(best)
+    return pairs
+
+
+def score(records: list[GoldRecord], res: Resources, total: Score | None = None) -> Score:
+    result = total or Score()
+    for record in records:
+        doc = Document(id=record.id, text=record.text, published=record.published, language="en")
+        predicted = list(code_document(doc, res).events)
+        gold = list(record.events)
+        result.texts += 1
+        result.gold += len(gold)
+        result.predicted += len(predicted)
+        if not gold:
+            result.empty_texts += 1
+            result.empty_right += not predicted
+        pairs = _pair(predicted, gold)
+        result.matched += len(pairs)
+        used = {id(e) for e, _ in pairs}
+        for event, g in pairs:
+            result.same_type += event.event == g.event
+            result.same_quad += (
+                res.ontology.spec(event.event).quad == res.ontology.spec(g.event).quad
+            )
+            result.confusion[(g.event.value, event.event.value)] += 1
+            if g.mode:
+                result.mode_total += 1
+                result.mode_right += event.mode == g.mode
+            for counter, mine, theirs in (
+                (result.actor, {m.entity.code for m in event.actor}, g.actors),
+                (result.recipient, {m.entity.code for m in event.recipient}, g.recipients),
+            ):
+                counter["tp"] += len(mine & theirs)
+                counter["fp"] += len(mine - theirs)
+                counter["fn"] += len(theirs - mine)
+        for g in gold[len(pairs) :]:
+            result.confusion[(g.event.value, NONE)] += 1
+        for event in predicted:
+            if id(event) not in used:
+                result.confusion[(NONE, event.event.value)] += 1
+    return result
