@@ -17,6 +17,7 @@ import click
 
 from detente import api
 from detente.actors import load_knowledge_base
+from detente.analysis import DyadAnalysis
 from detente.errors import ConfigError, DetenteError, InputError
 from detente.nlp.calendar import parse_iso_date
 from detente.nlp.model import DEFAULT_MODEL
@@ -290,6 +291,16 @@ def export(
     click.echo(f"{count} records exported", err=True)
 
 
+def _analyse(db_url: str | None, dyad: tuple[str, str], **options: Any) -> DyadAnalysis:
+    from detente.analysis import analyse
+
+    store = open_store(db_url)
+    try:
+        return analyse(store, dyad, **options)
+    finally:
+        store.close()
+
+
 def _dyad_required(
     ctx: click.Context, param: click.Parameter, value: str | None
 ) -> tuple[str, str]:
@@ -317,18 +328,12 @@ def tension(
     fmt: str,
 ) -> None:
     """Print the dyad's series: incidents, hostility, cooperation and the tension index."""
-    from detente.analysis import analyse
     from detente.analysis.frames import TENSION_COLUMNS, tension_rows
 
-    store = open_store(db_url)
-    try:
-        side = direction.upper() if direction else None
-        if side is not None and side not in dyad:
-            raise click.BadParameter(f"{direction!r} is not a side of {'-'.join(dyad)}")
-        analysis = analyse(store, dyad, since=since, until=until, direction=side)
-        rows = tension_rows(analysis, freq)
-    finally:
-        store.close()
+    side = direction.upper() if direction else None
+    if side is not None and side not in dyad:
+        raise click.BadParameter(f"{direction!r} is not a side of {'-'.join(dyad)}")
+    rows = tension_rows(_analyse(db_url, dyad, since=since, until=until, direction=side), freq)
     columns = TENSION_COLUMNS if fmt in ("table", "csv") else None
     write_records(rows, fmt, sys.stdout, columns)
 
@@ -339,15 +344,9 @@ def tension(
 @output_options("table")
 def turns(db_url: str | None, dyad: tuple[str, str], fmt: str) -> None:
     """Print escalation and de-escalation onsets and surges, with the incidents driving them."""
-    from detente.analysis import analyse
     from detente.analysis.frames import turn_rows
 
-    store = open_store(db_url)
-    try:
-        rows = turn_rows(analyse(store, dyad))
-    finally:
-        store.close()
-    write_records(rows, fmt, sys.stdout)
+    write_records(turn_rows(_analyse(db_url, dyad)), fmt, sys.stdout)
 
 
 @cli.command()
@@ -356,14 +355,9 @@ def turns(db_url: str | None, dyad: tuple[str, str], fmt: str) -> None:
 @output_options("table")
 def reciprocity(db_url: str | None, dyad: tuple[str, str], fmt: str) -> None:
     """Print matched moves (who moved first, who answered in kind) and the lagged response."""
-    from detente.analysis import analyse
     from detente.analysis.frames import lagged_rows, match_rows
 
-    store = open_store(db_url)
-    try:
-        analysis = analyse(store, dyad)
-    finally:
-        store.close()
+    analysis = _analyse(db_url, dyad)
     write_records(
         match_rows(analysis),
         fmt,

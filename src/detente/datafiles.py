@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -30,6 +31,16 @@ _PlainLoader.yaml_implicit_resolvers = {
     key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def read_yaml_file(path: Path) -> Any:
+    """A user's YAML file; unreadable or invalid files become a DataFileError naming them."""
+    origin = str(path)
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise DataFileError(origin, f"cannot read ({exc.strerror})") from None
+    return load_yaml(text, origin)
 
 
 def load_yaml(text: str, origin: str) -> Any:

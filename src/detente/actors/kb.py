@@ -16,7 +16,7 @@ from typing import Any
 
 import pycountry
 
-from detente.datafiles import csv_rows, load_yaml, packaged_text
+from detente.datafiles import csv_rows, load_yaml, packaged_text, read_yaml_file
 from detente.errors import DataFileError
 from detente.records import Entity
 
@@ -319,18 +319,10 @@ def _packaged(name: str) -> str:
     return packaged_text("detente.actors", "data", name)
 
 
-def _yaml(text: str, origin: str) -> Any:
-    return load_yaml(text, origin)
-
-
 def load_user_file(path: Path) -> tuple[list[KBEntry], dict[str, str]]:
     """A user's actor file: YAML with any of 'people', 'organizations', 'agents'."""
     origin = str(path)
-    try:
-        text = path.read_text("utf-8")
-    except OSError as exc:
-        raise DataFileError(origin, f"cannot read ({exc.strerror})") from None
-    raw = _yaml(text, origin)
+    raw = read_yaml_file(path)
     if not isinstance(raw, dict):
         raise DataFileError(origin, "expected a mapping with 'people', 'organizations' or 'agents'")
     entries: list[KBEntry] = []
@@ -365,11 +357,11 @@ def load_knowledge_base(extra_files: Sequence[Path] = ()) -> KnowledgeBase:
     """The packaged knowledge base, extended or overridden by the user's files in order."""
     entries = parse_countries(_packaged("countries.csv"), "detente/actors/data/countries.csv")
     entries += _pycountry_entries({e.id for e in entries if e.kind == "country"})
-    entries += parse_people(_yaml(_packaged("people.yaml"), "people.yaml"), "people.yaml")
+    entries += parse_people(load_yaml(_packaged("people.yaml"), "people.yaml"), "people.yaml")
     entries += parse_organizations(
-        _yaml(_packaged("organizations.yaml"), "organizations.yaml"), "organizations.yaml"
+        load_yaml(_packaged("organizations.yaml"), "organizations.yaml"), "organizations.yaml"
     )
-    agents = parse_agents(_yaml(_packaged("agents.yaml"), "agents.yaml"), "agents.yaml")
+    agents = parse_agents(load_yaml(_packaged("agents.yaml"), "agents.yaml"), "agents.yaml")
     for path in extra_files:
         more, more_agents = load_user_file(path)
         entries += more

@@ -24,7 +24,7 @@ from sqlalchemy import and_, select
 from detente.analysis.data import Point, dyad_points
 from detente.analysis.series import daily, default_range, weekly
 from detente.analysis.turns import surges
-from detente.datafiles import load_yaml
+from detente.datafiles import read_yaml_file
 from detente.errors import DataFileError
 from detente.records import DateValue, EventType
 from detente.store import Store
@@ -53,11 +53,7 @@ class Alert:
 
 def load_rules(path: Path) -> list[Rule]:
     origin = str(path)
-    try:
-        text = path.read_text("utf-8")
-    except OSError as exc:
-        raise DataFileError(origin, f"cannot read ({exc.strerror})") from None
-    raw = load_yaml(text, origin)
+    raw = read_yaml_file(path)
     if not isinstance(raw, dict) or not isinstance(raw.get("rules"), list):
         raise DataFileError(origin, "expected a mapping with a 'rules' list")
     rules = []
@@ -206,22 +202,7 @@ def _first_incident(store: Store, rule: Rule) -> Point | None:
     if not dated:
         return None
     day, row = min(dated, key=lambda pair: (pair[0], pair[1].id))
-    return Point(
-        row.id,
-        day,
-        row.date_precision,
-        row.source,
-        row.target,
-        False,
-        row.event,
-        row.mode,
-        int(row.quad_code),
-        float(row.intensity),
-        row.status,
-        int(row.n_events),
-        int(row.n_sources),
-        "",
-    )
+    return Point.from_row(row, day)
 
 
 def _when(row: Any) -> dt.date | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import and_, or_, select, tuple_
 
@@ -30,6 +31,26 @@ class Point:
     n_events: int
     n_sources: int
     text: str
+
+    @staticmethod
+    def from_row(row: Any, day: dt.date, text: str = "", joint: bool = False) -> Point:
+        """From a row of incidents joined with incident_dyads (source, target)."""
+        return Point(
+            row.id,
+            day,
+            row.date_precision,
+            row.source,
+            row.target,
+            joint,
+            row.event,
+            row.mode,
+            int(row.quad_code),
+            float(row.intensity),
+            row.status,
+            int(row.n_events),
+            int(row.n_sources),
+            text,
+        )
 
     @property
     def span_days(self) -> int:
@@ -92,22 +113,5 @@ def dyad_points(
                 continue
             seen.add(row.id)
             text = json.loads(row.payload)["text"] if with_text else ""
-            out.append(
-                Point(
-                    row.id,
-                    row.date_start,
-                    row.date_precision,
-                    row.source,
-                    row.target,
-                    bool(row.joint),
-                    row.event,
-                    row.mode,
-                    int(row.quad_code),
-                    float(row.intensity),
-                    row.status,
-                    int(row.n_events),
-                    int(row.n_sources),
-                    text,
-                )
-            )
+            out.append(Point.from_row(row, row.date_start, text, bool(row.joint)))
     return out
