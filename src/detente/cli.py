@@ -21,7 +21,7 @@ from detente.analysis import DyadAnalysis
 from detente.errors import ConfigError, DetenteError, InputError
 from detente.nlp.calendar import parse_iso_date
 from detente.nlp.model import DEFAULT_MODEL
-from detente.nlp.pipeline import Resources, load
+from detente.nlp.pipeline import Resources
 from detente.output import EVENT_TABLE, FORMATS, INCIDENT_TABLE, timeline_rows, write_records
 from detente.records import event_json
 from detente.store import open_store
@@ -88,7 +88,7 @@ def db_option(fn: F) -> F:
 
 
 def _resources(model: str, actor_files: Iterable[Path]) -> Resources:
-    return load(model=model, actor_files=tuple(actor_files))
+    return api.LoadOptions(model, tuple(actor_files)).load()
 
 
 def _report(error: InputError) -> None:

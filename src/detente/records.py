@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -204,7 +204,6 @@ class Event:
     doc_path: str | None = None
     published: dt.date | None = None
     doc_hash: str = ""  # the document text's hash: a new revision gives new event ids
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def id(self) -> str:

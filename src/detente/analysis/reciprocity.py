@@ -95,14 +95,6 @@ def matched_moves(points: list[Point], dyad: tuple[str, str]) -> list[Match]:
     return sorted(matches, key=lambda m: (m.first.date, m.event))
 
 
-def unmatched(points: list[Point], matches: list[Match], event: str) -> list[Point]:
-    """Moves of a type (e.g. RETREAT) that the other side did not answer in kind."""
-    answered = {m.first.incident_id for m in matches} | {
-        m.answer.incident_id for m in matches if m.answer is not None
-    }
-    return [p for p in points if p.event == event and not p.joint and p.incident_id not in answered]
-
-
 def _weekly_hostility(points: list[Point], since: dt.date, until: dt.date) -> list[Bucket]:
     return weekly(daily(points, since, until))
 

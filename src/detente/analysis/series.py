@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -101,10 +100,3 @@ def default_range(points: list[Point]) -> tuple[dt.date, dt.date]:
     first = min(p.date for p in points)
     last = max(p.date + dt.timedelta(days=p.span_days - 1) for p in points)
     return first, last
-
-
-def by_direction(points: Iterable[Point]) -> dict[tuple[str, str], list[Point]]:
-    out: dict[tuple[str, str], list[Point]] = defaultdict(list)
-    for point in points:
-        out[(point.source, point.target)].append(point)
-    return out

@@ -170,7 +170,7 @@ def _mention(kind: str, match: re.Match[str]) -> DateMention | None:
     return DateMention(start, end, kind, year, month, day, since=since)
 
 
-def _valid(year: int, month: int, day: int | None) -> bool:
+def valid_day(year: int, month: int, day: int | None) -> bool:
     return day is None or day <= calendar.monthrange(year, month)[1]
 
 
@@ -181,7 +181,7 @@ def resolve(
     if mention.since:
         return None  # "since 2021" starts a period; it does not date an event
     if mention.year is not None:
-        if mention.month is not None and not _valid(mention.year, mention.month, mention.day):
+        if mention.month is not None and not valid_day(mention.year, mention.month, mention.day):
             return None
         return DateValue(mention.year, mention.month, mention.day)
     if reference is None:
@@ -204,7 +204,7 @@ def choose_year(
     """The year that puts month/day nearest the reference: on or before it for past events."""
     slack = dt.timedelta(days=3)
     years = [reference.year - 1, reference.year, reference.year + 1]
-    dates = [(y, dt.date(y, month, day or 1)) for y in years if _valid(y, month, day)]
+    dates = [(y, dt.date(y, month, day or 1)) for y in years if valid_day(y, month, day)]
     if not dates:
         return None
     if future:
@@ -270,7 +270,7 @@ def consistent_years(
 ) -> Iterator[int]:
     """Years in which month/day falls within [start, end)."""
     for year in years:
-        if not _valid(year, month, day):
+        if not valid_day(year, month, day):
             continue
         when = dt.date(year, month, day or 1)
         if (start is None or start <= when) and (end is None or when < end):

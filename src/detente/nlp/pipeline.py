@@ -204,7 +204,7 @@ def infer_reference(parsed: Doc, res: Resources) -> tuple[dt.date | None, Refere
     candidates = [
         dt.date(year, m.month, m.day or 1)
         for m in partial
-        if m.month is not None and dating._valid(year, m.month, m.day)
+        if m.month is not None and dating.valid_day(year, m.month, m.day)
     ]
     if newest is not None and newest.year == year:
         candidates.append(newest.first_day())

@@ -82,11 +82,6 @@ class Store:
         self.engine.dispose()
 
     # -- writing -------------------------------------------------------------------------
-    def has_document(self, doc: Document) -> bool:
-        query = select(exists().where(documents.c.content_hash == content_hash(doc)))
-        with self.engine.connect() as conn:
-            return bool(conn.execute(query).scalar())
-
     def stored(self, docs: list[Document]) -> set[str]:
         """Which of ``docs`` are stored already (content hashes), in one query."""
         with self.engine.connect() as conn:
