@@ -24,7 +24,10 @@ from detente.records import EventType
 OLD_LABELS = {"DEMAND": ("REQUEST", None), "DISAPPROVE": ("ACCUSE", "disapprove"),
               "INVESTIGATE": ("ACCUSE", "investigate"), "FIGHT": ("ASSAULT", None)}  # fmt: skip
 # CAMEO country codes that differ from ISO 3166 alpha-3.
-CAMEO_COUNTRIES = {"JAP": "JPN", "GMY": "DEU", "UKG": "GBR", "KOS": "KOS"}
+CAMEO_COUNTRIES = {"JAP": "JPN", "GMY": "DEU", "UKG": "GBR", "KOS": "KOS",
+                   "ITL": "ITA", "VTN": "VNM"}  # fmt: skip
+# Gold files code every international organisation "IGO"; detente's UN and EU codes count as such.
+INTERNATIONAL = {"IGO": "IGO", "UNO": "IGO", "EUR": "IGO"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +49,12 @@ class GoldRecord:
 
 def _country(code: str) -> str:
     code = code.strip().upper()[:3]
-    return CAMEO_COUNTRIES.get(code, code)
+    return INTERNATIONAL.get(code, CAMEO_COUNTRIES.get(code, code))
+
+
+def comparable(code: str) -> str:
+    """A predicted actor code as gold files write it."""
+    return INTERNATIONAL.get(code, code)
 
 
 def _codes(entities: object) -> frozenset[str]:

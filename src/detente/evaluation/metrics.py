@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from detente.evaluation.gold import GoldEvent, GoldRecord
+from detente.evaluation.gold import GoldEvent, GoldRecord, comparable
 from detente.nlp.pipeline import Resources, code_document
 from detente.records import Document, Event, EventType
 
@@ -77,7 +77,7 @@ class Score:
 
 
 def _overlap(event: Event, gold: GoldEvent) -> int:
-    return len({m.entity.code for m in event.actor} & gold.actors)
+    return len({comparable(m.entity.code) for m in event.actor} & gold.actors)
 
 
 def _pair(predicted: list[Event], gold: list[GoldEvent]) -> list[tuple[Event, GoldEvent]]:
@@ -117,8 +117,8 @@ def score(records: list[GoldRecord], res: Resources, total: Score | None = None)
                 result.mode_total += 1
                 result.mode_right += event.mode == g.mode
             for counter, mine, theirs in (
-                (result.actor, {m.entity.code for m in event.actor}, g.actors),
-                (result.recipient, {m.entity.code for m in event.recipient}, g.recipients),
+                (result.actor, {comparable(m.entity.code) for m in event.actor}, g.actors),
+                (result.recipient, {comparable(m.entity.code) for m in event.recipient}, g.recipients),
             ):
                 counter["tp"] += len(mine & theirs)
                 counter["fp"] += len(mine - theirs)

@@ -59,6 +59,8 @@ HAPPEN_VERBS = frozenset(
         "cause",
     }
 )
+# Cooperation reported in the future tense is coded AGREE (PLOVER manual, AGREE).
+PROMISABLE = frozenset({EventType.CONSULT, EventType.SUPPORT, EventType.COOPERATE, EventType.AID})
 POSTURE = frozenset({EventType.MOBILIZE, EventType.RETREAT, EventType.COERCE, EventType.ASSAULT})
 
 
@@ -202,6 +204,20 @@ def _complement_object(token: Token) -> Token | None:
         if child.dep_ == "xcomp":
             return direct_object(child)
     return None
+
+
+SUBJECTS = ("nsubj", "nsubjpass", "csubj", "agent")
+
+
+def _speech_clause(token: Token, trigger: Token, speech: frozenset[str]) -> bool:
+    """Whether a token sits in a reporting clause inside the trigger's subtree ("..., a
+    newspaper said", "..., officials told AFP")."""
+    current = token
+    while current.i != trigger.i and current.head.i != current.i:
+        if current.pos_ in ("VERB", "AUX") and current.lemma_.lower() in speech:
+            return True
+        current = current.head
+    return False
 
 
 def _subject(token: Token) -> Token | None:
@@ -416,6 +432,34 @@ class Coder:
             found = [m for m in found if not _same_side(m, actors, actor_codes)]
             if found:
                 return found
+        if rule.event in POSTURE and "border" in rule.recipient:
+            return []  # a move near a border faces its other side (decided by the caller)
+        return self._nearest_party(token, sent, actors, actor_codes)
+
+    def _nearest_party(
+        self, token: Token, sent: Span, actors: list[ActorMention], actor_codes: set[str]
+    ) -> list[ActorMention]:
+        """No slot named a recipient: the party named closest to the trigger within its own
+        clause ("offered to hand over to Britain two suspects", "demanded that the US cancel"),
+        or the owner of what the action is aimed at ("rejected Iraq's proposal")."""
+        subjects = {t.i for c in token.children if c.dep_ in SUBJECTS for t in c.subtree}
+        clause = [
+            t
+            for t in token.subtree
+            if t.i != token.i
+            and t.i not in subjects
+            and t.pos_ in ("NOUN", "PROPN")
+            and t.dep_ not in ("compound",)
+            and not _speech_clause(t, token, self.lexicon.speech)
+        ]
+        for target in sorted(clause, key=lambda t: (abs(t.i - token.i), t.i < token.i)):
+            found = [
+                m
+                for m in (self.resolver.resolve(target, sent) or self._owners(target, sent))
+                if not _same_side(m, actors, actor_codes)
+            ]
+            if found:
+                return found
         return []
 
     def _border_recipients(
@@ -533,6 +577,8 @@ class Coder:
         event = rule.event
         if event == EventType.RETREAT and status == Status.PLANNED:
             event, mode = EventType.CONCEDE, None  # PLOVER: a promised retreat is a concession
+        elif event in PROMISABLE and status == Status.PLANNED:
+            event, mode = EventType.AGREE, None  # PLOVER: future cooperation is a promise (AGREE)
         confidence = (
             rule.confidence - penalty - (0.1 if claimant is None and fr.speech_verb else 0.0)
         )
