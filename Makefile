@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint types unit bench clean
+.PHONY: install demo test lint types unit bench train clean
 
 install: $(STAMP)
 
@@ -32,6 +32,11 @@ unit: $(STAMP)
 	$(BIN)/pytest
 
 test: lint types unit
+
+# Rebuild our own corpus from its templates and retrain the typer shipped in the package.
+train: $(STAMP)
+	$(BIN)/python -m detente.training.corpus corpus/templates.txt corpus
+	$(BIN)/python -m detente.training.train corpus/train.jsonl src/detente/nlp/data/typer.json
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run

@@ -59,9 +59,10 @@ class LoadOptions:
 
     model: str = DEFAULT_MODEL
     actor_files: tuple[Path, ...] = ()
+    typer: bool = True  # False: the rule-based coder alone
 
     def load(self) -> Resources:
-        return load(model=self.model, actor_files=self.actor_files)
+        return load(model=self.model, actor_files=self.actor_files, use_typer=self.typer)
 
 
 @dataclass

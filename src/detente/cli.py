@@ -440,22 +440,29 @@ def report(db_url: str | None, dyad: tuple[str, str], output: Path) -> None:
     show_default=True,
     help="Output format.",
 )
+@click.option(
+    "--rules-only", is_flag=True, help="Score the rule-based coder without the trained typer."
+)
 @model_options
 def evaluate_gold(
-    gold: tuple[Path, ...], fmt: str, model: str, actor_files: tuple[Path, ...], max_size: float
+    gold: tuple[Path, ...],
+    fmt: str,
+    rules_only: bool,
+    model: str,
+    actor_files: tuple[Path, ...],
+    max_size: float,
 ) -> None:
     """Score the coder against gold files (PLOVER JSON, PETRARCH XML, detente JSONL)."""
     import json as jsonlib
 
     from detente.evaluation import Score, read_gold, score
 
-    res = _resources(model, actor_files)
+    res = api.LoadOptions(model, tuple(actor_files), typer=not rules_only).load()
     overall = Score()
     reports: dict[str, Any] = {}
     for path in gold:
-        records = read_gold(path)
-        single = score(records, res)
-        score(records, res, overall)
+        single = score(read_gold(path), res)
+        overall.add(single)
         reports[path.name] = {**single.report(), "confusion": single.matrix()}
     reports["overall"] = {**overall.report(), "confusion": overall.matrix()}
     if fmt == "json":

@@ -204,6 +204,7 @@ class Event:
     doc_path: str | None = None
     published: dt.date | None = None
     doc_hash: str = ""  # the document text's hash: a new revision gives new event ids
+    coder: str = "rules"  # what found it: "rules", "model" (the trained typer) or "rules+model"
 
     @property
     def id(self) -> str:
@@ -284,4 +285,5 @@ def event_json(event: Event) -> dict[str, Any]:
         ),
         "cameo": event.cameo,
         "confidence": round(event.confidence, 3),
+        "coder": event.coder,
     }

@@ -36,6 +36,15 @@ class Score:
     recipient: Counter[str] = field(default_factory=Counter)
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
 
+    def add(self, other: Score) -> None:
+        """Fold another file's counts into this one."""
+        for name, value in vars(other).items():
+            mine = getattr(self, name)
+            if isinstance(value, Counter):
+                mine.update(value)
+            else:
+                setattr(self, name, mine + value)
+
     def report(self) -> dict[str, Any]:
         def ratio(a: float, b: float) -> float | None:
             return round(a / b, 4) if b else None
@@ -118,7 +127,11 @@ def score(records: list[GoldRecord], res: Resources, total: Score | None = None)
                 result.mode_right += event.mode == g.mode
             for counter, mine, theirs in (
                 (result.actor, {comparable(m.entity.code) for m in event.actor}, g.actors),
-                (result.recipient, {comparable(m.entity.code) for m in event.recipient}, g.recipients),
+                (
+                    result.recipient,
+                    {comparable(m.entity.code) for m in event.recipient},
+                    g.recipients,
+                ),
             ):
                 counter["tp"] += len(mine & theirs)
                 counter["fp"] += len(mine - theirs)

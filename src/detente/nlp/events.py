@@ -14,6 +14,7 @@ from spacy.tokens import Span, Token
 from detente.nlp.actors import Resolver
 from detente.nlp.attribution import INTENT_NOUNS, Frame, decide_status, frame
 from detente.nlp.borders import BorderRef, border_countries, find_border
+from detente.nlp.typer import NONE, Typer
 from detente.ontology import Lexicon, Ontology, Rule
 from detente.records import ActorMention, Entity, EventType, Status
 
@@ -79,6 +80,7 @@ class Candidate:
     words: list[Token] = field(default_factory=list)
     border: BorderRef | None = None
     derived: bool = False
+    coder: str = "rules"  # "rules", "model" (found by the typer) or "rules+model" (retyped)
 
 
 def _is_country(code: str) -> bool:
@@ -230,13 +232,12 @@ def _subject(token: Token) -> Token | None:
     return None
 
 
-class Coder:
-    def __init__(self, lexicon: Lexicon, ontology: Ontology, resolver: Resolver) -> None:
-        self.lexicon = lexicon
-        self.ontology = ontology
-        self.resolver = resolver
+class Matcher:
+    """Which lexicon rule, if any, a word triggers in its parse."""
 
-    # -- matching ------------------------------------------------------------------------
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+
     def match(self, token: Token, consumed: set[int]) -> Rule | None:
         if token.i in consumed:
             return None
@@ -285,6 +286,39 @@ class Coder:
             and not _prep_objects(token, rule.requires_prep)
             and not (obj is not None and _prep_objects(obj, rule.requires_prep))
         )
+
+    def hints(self, token: Token) -> list[str]:
+        """What the rules say about a word, as features for the typer: the event of the rule
+        that matches it and the events of every rule for its lemma."""
+        out = [f"lex={r.event.value}" for r in self._rules(token)]
+        rule = self.match(token, set())
+        if rule is not None:
+            out.append(f"rule={rule.event.value}")
+        return out
+
+    def _rules(self, token: Token) -> tuple[Rule, ...]:
+        lemma = token.lemma_.lower()
+        if token.pos_ in ("VERB", "AUX"):
+            return self.lexicon.verb_rules(lemma, _particle(token))
+        return self.lexicon.noun_rules.get(lemma, ())
+
+
+# Where a typer-found event looks for its recipient (then the nearest party, as for rules).
+GENERIC_SLOTS = ("dobj", "dative", "prep:to", "prep:against", "prep:with", "prep:on",
+                 "prep:from", "complement", "object_owner")  # fmt: skip
+ADD_THRESHOLD = 0.6  # the typer adds an event the rules missed when it is this sure
+RETYPE_THRESHOLD = 0.9  # ... and overrides a rule's type when this sure of another
+
+
+class Coder:
+    def __init__(
+        self, lexicon: Lexicon, ontology: Ontology, resolver: Resolver, typer: Typer | None = None
+    ) -> None:
+        self.lexicon = lexicon
+        self.ontology = ontology
+        self.resolver = resolver
+        self.typer = typer
+        self.matcher = Matcher(lexicon)
 
     # -- arguments -----------------------------------------------------------------------
     def _inherited_subject(self, token: Token, fr: Frame) -> Token | None:
@@ -527,17 +561,58 @@ class Coder:
     def code_sentence(self, sent: Span) -> list[Candidate]:
         out: list[Candidate] = []
         consumed: set[int] = set()
+        tried: set[int] = set()
         for token in sent:
-            rule = self.match(token, consumed)
+            rule = self.matcher.match(token, consumed)
             if rule is None:
                 continue
+            tried.add(token.i)
             obj = None if rule.nominal else direct_object(token)
             if obj is not None:
                 consumed.add(obj.i)
             candidate = self._code(token, rule, sent, obj)
             if candidate is not None:
                 out.append(candidate)
+        if self.typer is not None:
+            out = [self._retyped(c, self.typer) for c in out]
+            out += self._learned(sent, self.typer, consumed | tried)
         out += self._accusations(out, sent)
+        return out
+
+    # -- the trained typer -----------------------------------------------------------------
+    def _retyped(self, candidate: Candidate, typer: Typer) -> Candidate:
+        """A rule's type gives way when the typer is very sure of another type."""
+        label, p = typer.best(candidate.trigger, self.matcher.hints(candidate.trigger))
+        if label in (NONE, candidate.event.value) or p < RETYPE_THRESHOLD:
+            return candidate
+        event = EventType(label)
+        candidate.event, candidate.mode, candidate.coder = event, None, "rules+model"
+        return candidate
+
+    def _learned(self, sent: Span, typer: Typer, skip: set[int]) -> list[Candidate]:
+        """Events the rules missed: words the typer is sure report an event of some type."""
+        out: list[Candidate] = []
+        for token in sent:
+            if token.i in skip or token.pos_ != "VERB":
+                continue
+            if token.lemma_.lower() in self.lexicon.speech:
+                continue  # reported speech is handled by the accusation rule
+            label, p = typer.best(token, self.matcher.hints(token))
+            if label == NONE or p < ADD_THRESHOLD:
+                continue
+            event = EventType(label)
+            slots = (*GENERIC_SLOTS, "border") if event in POSTURE else GENERIC_SLOTS
+            rule = Rule(
+                number=-1, lemma=token.lemma_.lower(), particle=None, nominal=False,
+                objects=frozenset(), object_required=False, preps=frozenset(),
+                requires_prep=None, bare=False, event=event, mode=None, context=(),
+                mode_by_object=(), recipient=slots, actor="subject", confidence=round(p * 0.8, 3),
+            )  # fmt: skip
+            obj = direct_object(token)
+            candidate = self._code(token, rule, sent, obj)
+            if candidate is not None:
+                candidate.coder = "model"
+                out.append(candidate)
         return out
 
     def _code(self, token: Token, rule: Rule, sent: Span, obj: Token | None) -> Candidate | None:

@@ -10,6 +10,7 @@ English inflection and the parser model's own table of irregular forms. Everythi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import spacy
@@ -78,10 +79,14 @@ def _exceptions(nlp: Language) -> dict[str, set[str]]:
     return out
 
 
-def build_gate(lexicon: Lexicon, nlp: Language) -> Gate:
-    """The gate for a lexicon: which word forms can trigger which rules."""
+def build_gate(lexicon: Lexicon, nlp: Language, learned: Iterable[str] = ()) -> Gate:
+    """The gate for a lexicon (which word forms can trigger which rules) and for the lemmas the
+    trained typer has seen as triggers (reporting verbs excepted: they only carry other events)."""
     exceptions = _exceptions(nlp)
     free: set[str] = set()
+    for lemma in learned:
+        if lemma not in lexicon.speech:
+            free |= _forms_of(lemma, exceptions)
     bound: dict[str, set[str]] = {}
     groups = [*lexicon.rules.values(), *lexicon.noun_rules.values()]
     for rules in groups:

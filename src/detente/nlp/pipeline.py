@@ -26,6 +26,7 @@ from detente.nlp.events import Candidate, Coder
 from detente.nlp.gate import Gate, build_gate, build_light
 from detente.nlp.model import DEFAULT_MODEL, ActorMatcher, load_nlp
 from detente.nlp.places import border_location, place_of
+from detente.nlp.typer import Typer, load_typer
 from detente.ontology import Lexicon, Ontology, load_lexicon, load_ontology
 from detente.read.text import mask_markdown
 from detente.records import (
@@ -56,28 +57,32 @@ class Resources:
     gazetteer: Gazetteer
     surnames: dict[str, str]
     model: str
+    typer: Typer | None = None
 
 
 def load(
     model: str = DEFAULT_MODEL,
     actor_files: Sequence[Path] = (),
     lexicon_file: Path | None = None,
+    use_typer: bool = True,
 ) -> Resources:
     kb = load_knowledge_base(actor_files)
     ontology = load_ontology()
     nlp = load_nlp(model)
     lexicon = load_lexicon(ontology, lexicon_file)
+    typer = load_typer() if use_typer else None
     return Resources(
         nlp=nlp,
         light=build_light(nlp),
         actors=ActorMatcher(nlp, kb),
-        gate=build_gate(lexicon, nlp),
+        gate=build_gate(lexicon, nlp, typer.trigger_lemmas if typer else ()),
         kb=kb,
         ontology=ontology,
         lexicon=lexicon,
         gazetteer=load_gazetteer(),
         surnames=kb.surnames(),
         model=model,
+        typer=typer,
     )
 
 
@@ -374,7 +379,7 @@ def _code_sentence(
     narrative: DateValue | None,
 ) -> list[Event]:
     resolver = Resolver(parsed, ctx)
-    coder = Coder(res.lexicon, res.ontology, resolver)
+    coder = Coder(res.lexicon, res.ontology, resolver, res.typer)
     whole = parsed[:]
     owners = _date_owners(parsed, whole, 0)
     headline = _is_headline(doc, sentence)
@@ -434,4 +439,5 @@ def _event(
         doc_path=doc.path,
         published=doc.published,
         doc_hash=doc_hash,
+        coder=c.coder,
     )

@@ -1,0 +1,136 @@
+"""The trained event typer: a linear model over parse features of a candidate trigger word.
+
+For every verb (and licensed noun) of a parsed sentence it gives the probability of each PLOVER
+event type and of NONE (the word reports no event). It is trained on detente's own corpus
+(``corpus/``, ``make train``) and shipped as plain weights in ``data/typer.json``: inference needs
+no machine-learning library. The file carries the SHA-256 of the corpus it was trained on and is
+itself identified by its own hash (``Typer.version``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+from spacy.tokens import Token
+
+from detente.errors import DataFileError
+
+NONE = "NONE"
+MODEL_FILE = "typer.json"
+CANDIDATE_POS = frozenset({"VERB", "NOUN", "AUX"})
+_OBJECT_DEPS = ("dobj", "attr", "nsubjpass", "oprd")
+
+
+def _lemma(token: Token) -> str:
+    return token.lemma_.lower()
+
+
+def features(token: Token, hints: Sequence[str] = ()) -> list[str]:
+    """The features of a candidate trigger: its lemma, its syntactic company and what the
+    rules say of it (``hints``: "rule=MOBILIZE", "lex=RETREAT")."""
+    lemma = _lemma(token)
+    out = [f"w={lemma}", f"pos={token.pos_}", f"tag={token.tag_}", f"dep={token.dep_}", *hints]
+    for hint in hints:
+        out.append(f"{hint}|{token.dep_}")
+    head = token.head
+    if head.i != token.i:
+        out += [
+            f"head={_lemma(head)}",
+            f"w+head={lemma}|{_lemma(head)}",
+            f"w+dep={lemma}|{token.dep_}",
+        ]
+    for child in token.children:
+        dep = child.dep_
+        if dep in _OBJECT_DEPS:
+            obj = _lemma(child)
+            out += [f"obj={obj}", f"w+obj={lemma}|{obj}"]
+            for grand in child.children:
+                if grand.dep_ in ("compound", "amod") and grand.pos_ != "PROPN":
+                    out.append(f"objmod={_lemma(grand)}")
+                if grand.dep_ == "prep":
+                    out.append(f"objprep={grand.lower_}")
+        elif dep == "prep":
+            out += [f"prep={child.lower_}", f"w+prep={lemma}|{child.lower_}"]
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    out.append(f"pobj={child.lower_}|{_lemma(pobj)}")
+        elif dep in ("prt",) or (dep == "advmod" and child.i == token.i + 1):
+            out.append(f"w+prt={lemma}|{child.lower_}")
+        elif dep in ("xcomp", "ccomp"):
+            out += [f"{dep}={_lemma(child)}", f"w+{dep}={lemma}|{_lemma(child)}"]
+        elif dep == "neg":
+            out.append("neg")
+        elif dep in ("aux", "auxpass"):
+            out.append(f"aux={_lemma(child)}")
+        elif dep == "dative":
+            out.append("dative")
+        elif dep in ("nsubj", "nsubjpass"):
+            out.append(f"subj={_lemma(child)}")
+    for neighbour in (token.nbor(-1) if token.i > token.sent.start else None,
+                      token.nbor(1) if token.i + 1 < token.sent.end else None):  # fmt: skip
+        if neighbour is not None:
+            side = "l" if neighbour.i < token.i else "r"
+            out.append(f"{side}={neighbour.lower_}")
+    return out
+
+
+@dataclass(frozen=True)
+class Typer:
+    labels: tuple[str, ...]
+    index: dict[str, int]  # feature → row
+    weights: tuple[tuple[float, ...], ...]  # rows: features; columns: labels
+    bias: tuple[float, ...]
+    trigger_lemmas: frozenset[str]  # lemmas seen as triggers in training (for the parse gate)
+    corpus_sha256: str
+    version: str  # the model file's own hash
+
+    def probabilities(self, token: Token, hints: Sequence[str] = ()) -> dict[str, float]:
+        scores = list(self.bias)
+        for name in features(token, hints):
+            row = self.index.get(name)
+            if row is not None:
+                for k, w in enumerate(self.weights[row]):
+                    scores[k] += w
+        top = max(scores)
+        exps = [math.exp(s - top) for s in scores]
+        total = sum(exps)
+        return {label: e / total for label, e in zip(self.labels, exps, strict=True)}
+
+    def best(self, token: Token, hints: Sequence[str] = ()) -> tuple[str, float]:
+        probs = self.probabilities(token, hints)
+        label = max(probs, key=probs.__getitem__)
+        return label, probs[label]
+
+
+def typer_from_json(text: str, source: str) -> Typer:
+    try:
+        raw = json.loads(text)
+        labels = tuple(raw["labels"])
+        names = raw["features"]
+        weights = tuple(tuple(float(w) for w in row) for row in raw["weights"])
+        if len(names) != len(weights) or any(len(r) != len(labels) for r in weights):
+            raise ValueError("weights do not match features and labels")
+        return Typer(
+            labels=labels,
+            index={name: i for i, name in enumerate(names)},
+            weights=weights,
+            bias=tuple(float(b) for b in raw["bias"]),
+            trigger_lemmas=frozenset(raw["trigger_lemmas"]),
+            corpus_sha256=str(raw["corpus_sha256"]),
+            version=hashlib.sha256(text.encode("utf-8")).hexdigest()[:12],
+        )
+    except (KeyError, TypeError, ValueError, json.JSONDecodeError) as exc:
+        raise DataFileError(source, f"not a typer model ({exc})") from None
+
+
+def load_typer() -> Typer | None:
+    """The shipped model, or None when the package holds none (before the first ``make train``)."""
+    path = resources.files("detente.nlp") / "data" / MODEL_FILE
+    if not path.is_file():
+        return None
+    return typer_from_json(path.read_text("utf-8"), str(path))

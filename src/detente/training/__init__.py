@@ -1,0 +1,1 @@
+"""Training detente's learned components from its own corpus (``make train``)."""
