@@ -47,6 +47,7 @@ SECTORS = frozenset(
         "PRE",
         "REL",
         "SOC",
+        "ETH",
     }
 )
 NON_STATE_CODES = frozenset({"IGO", "UNO", "EUR", "NGO", "ISM", "IMG", "MNC"})

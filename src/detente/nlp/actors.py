@@ -224,6 +224,11 @@ class Resolver:
             ]
         if entry.kind == "adjective":
             # "Ukrainian" heading a phrase: the country; "the Ukrainians" as a people.
+            home = self._residence(span.root)
+            if home is not None:
+                country = self._country(home)
+                group = Entity(home, "ETH", f"{span.text} of {country.name}", None)
+                return [self.mention(span, group, sent)]
             entity = Entity(
                 entry.country or "UNK",
                 None,
@@ -232,6 +237,29 @@ class Resolver:
                 else entry.name,
             )
         return [self.mention(span, entity, sent)]
+
+    def _residence(self, group: Token) -> str | None:
+        """An ethnic group is coded to the state it lives in when the text names it ("ethnic
+        Albanians in southern Serbia", "the Albanians of Serbia"), as PLOVER coders do."""
+        if not self.doc.has_annotation("DEP"):
+            return None  # the light pass has no parse to read
+        people = group.head if group.dep_ in ("amod", "compound") else group
+        ethnic = any(c.lower_ == "ethnic" for c in (*people.children, *group.children))
+        if not ethnic and people.lower_ == group.lower_ and not group.text.endswith("s"):
+            return None
+        own = self.country_of(group)
+        places = [
+            code
+            for tok, code in self.country_modifiers(people)
+            if tok.dep_ == "pobj" and code != own
+        ]
+        if not places and ethnic:
+            places = [code for _, code in self.clause_country(people) if code != own]
+        return places[0] if places else None
+
+    def _country(self, code: str) -> Entity:
+        country = self.kb.country(code)
+        return Entity(code, None, country.name if country else code, f"country:{code}")
 
     def _agent_sector(self, token: Token) -> str | None:
         lemma = _plain(token.lemma_)
