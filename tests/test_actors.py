@@ -25,6 +25,14 @@ def kb():  # type: ignore[no-untyped-def]
         ("Shoigu", "2024-01-10", "Sergei Shoigu", "Minister of Defence of Russia"),
         ("Shoigu", "2024-06-10", "Sergei Shoigu", "Secretary of the Security Council of Russia"),
         ("Duda", "2024-06-23", "Andrzej Duda", "President of Poland"),
+        # from officeholders.csv: one person, several offices
+        ("Lecornu", "2024-01-10", "Sebastien Lecornu", "Minister of Defence of France"),
+        ("Lecornu", "2025-10-01", "Sebastien Lecornu", "Prime Minister of France"),
+        ("Vučić", "2016-03-01", "Aleksandar Vucic", "Prime Minister of Serbia"),
+        ("Vucic", "2020-03-01", "Aleksandar Vucic", "President of Serbia"),
+        ("Rinkēvičs", "2022-03-01", "Edgars Rinkevics", "Minister of Foreign Affairs of Latvia"),
+        ("Baerbock", "2023-02-01", "Annalena Baerbock", "Minister of Foreign Affairs of Germany"),
+        ("Tokayev", "2022-01-05", "Kassym-Jomart Tokayev", "President of Kazakhstan"),
     ],
 )  # fmt: skip
 def test_actors_dated_roles(kb, name: str, day: str, who: str, role: str) -> None:  # type: ignore[no-untyped-def]
@@ -110,3 +118,53 @@ def test_actors_malformed_user_file_names_the_problem(
     with pytest.raises(DataFileError, match=message) as info:
         load_knowledge_base([path])
     assert str(path) in str(info.value)
+
+
+def test_actors_officeholders_table_is_checked_and_distinct_from_people_yaml(
+    tmp_path: Path,
+) -> None:
+    from importlib import resources
+
+    from detente.actors.kb import parse_officeholders, parse_people
+    from detente.datafiles import load_yaml
+
+    data = resources.files("detente.actors") / "data"
+    table = parse_officeholders(
+        (data / "officeholders.csv").read_text("utf-8"), "officeholders.csv"
+    )
+    people = parse_people(
+        load_yaml((data / "people.yaml").read_text("utf-8"), "people.yaml"), "people.yaml"
+    )
+    assert len(table) >= 200 and not {e.id for e in table} & {e.id for e in people}
+    countries = {r.country for e in table for r in e.roles}
+    assert countries >= {
+        "DEU",
+        "FRA",
+        "GBR",
+        "USA",
+        "CHN",
+        "POL",
+        "LTU",
+        "LVA",
+        "EST",
+        "MDA",
+        "GEO",
+        "ARM",
+        "AZE",
+        "KAZ",
+        "UZB",
+        "KGZ",
+        "TJK",
+        "TKM",
+        "JPN",
+        "IND",
+        "BRA",
+        "TUR",
+    }
+    header = "# comment\nid,name,variants,country,role,title,start,end,wikidata\n"
+    with pytest.raises(DataFileError, match=r"x.csv:4: .*not YYYY-MM-DD"):
+        parse_officeholders(
+            header + "a,A,,POL,pm,,2020-01-01,,\nb,B,,POL,pm,,2020-13-01,,\n", "x.csv"
+        )
+    with pytest.raises(DataFileError, match=r"x.csv:3: .*role of"):
+        parse_officeholders(header + "a,A,,POL,emperor,,2020-01-01,,\n", "x.csv")

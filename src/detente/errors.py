@@ -32,6 +32,7 @@ class DataFileError(DetenteError):
         super().__init__(f"{where}: {message}")
         self.path = path
         self.line = line
+        self.message = message
 
 
 class InputError(DetenteError):

@@ -280,6 +280,92 @@ def parse_people(raw: Any, origin: str) -> list[KBEntry]:
     return out
 
 
+# Office codes of officeholders.csv: (title pattern, how the office is written in text, sector).
+OFFICES: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "president": ("President of {}", ("president", "head of state", "leader"), "GOV"),
+    "pm": ("Prime Minister of {}", ("prime minister", "premier", "head of government", "leader"),
+           "GOV"),
+    "chancellor": ("Chancellor of {}", ("chancellor", "head of government", "leader"), "GOV"),
+    "king": ("King of {}", ("king", "monarch", "head of state"), "GOV"),
+    "fm": ("Minister of Foreign Affairs of {}", ("foreign minister", "minister of foreign affairs",
+           "foreign secretary", "secretary of state", "top diplomat"), "GOV"),
+    "dm": ("Minister of Defence of {}", ("defence minister", "defense minister",
+           "minister of defence", "minister of defense", "defence secretary", "defense secretary",
+           "secretary of defense"), "MIL"),
+    "cgs": ("Chief of the General Staff of {}", ("chief of the general staff",
+            "chief of general staff", "chief of staff", "top general", "military chief"), "MIL"),
+    "head": ("{}", ("head", "chief", "president", "secretary-general", "secretary general",
+             "high representative", "director general"), "GOV"),
+}  # fmt: skip
+
+
+def parse_officeholders(text: str, origin: str) -> list[KBEntry]:
+    """officeholders.csv: one row per office held; a person's rows are merged into one entry."""
+    comments = 0
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        comments += 1
+    people: dict[str, dict[str, Any]] = {}
+    for number, row in enumerate(csv_rows(text), start=comments + 2):
+        where = f"row {row.get('id') or '?'}"
+        try:
+            pid, country, office = row["id"].strip(), row["country"].strip(), row["role"].strip()
+        except (KeyError, AttributeError):
+            raise DataFileError(origin, "expected columns id,name,variants,country,role,title,"
+                                "start,end,wikidata", number) from None  # fmt: skip
+        if not pid or office not in OFFICES:
+            raise DataFileError(
+                origin, f"{where}: needs an id and a role of {sorted(OFFICES)}", number
+            )
+        try:
+            _check_code(country, origin, where)
+            start = _date(row.get("start"), origin, f"{where} start")
+            end = _date(row.get("end"), origin, f"{where} end")
+        except DataFileError as exc:
+            raise DataFileError(origin, exc.message, number) from None
+        if start and end and end < start:
+            raise DataFileError(origin, f"{where}: office ends before it starts", number)
+        person = people.setdefault(pid, {"name": "", "variants": (), "country": country,
+                                          "roles": [], "wikidata": None})  # fmt: skip
+        if row.get("name"):
+            person["name"] = row["name"].strip()
+            person["variants"] = _split(row.get("variants"))
+        if row.get("wikidata"):
+            person["wikidata"] = row["wikidata"].strip()
+        pattern, titles, sector = OFFICES[office]
+        place = country_name(country)
+        title = (row.get("title") or "").strip() or pattern.format(place)
+        person["roles"].append(Role(title, titles, sector, start, end, country))
+    out = []
+    for pid, person in people.items():
+        if not person["name"]:
+            raise DataFileError(origin, f"row {pid}: the person's first row needs a name")
+        roles = sorted(person["roles"], key=lambda r: r.start or dt.date.min)
+        home = roles[-1].country if roles else person["country"]
+        states = [r.country for r in roles if r.country not in NON_STATE_CODES]
+        out.append(
+            KBEntry(
+                pid,
+                "person",
+                person["name"],
+                states[-1] if states else home,
+                None,
+                person["variants"],
+                tuple(roles),
+                person["wikidata"],
+            )
+        )
+    return out
+
+
+def country_name(code: str) -> str:
+    if code in ("EUR", "UNO", "IGO"):
+        return code
+    country = pycountry.countries.get(alpha_3=code)
+    return str(getattr(country, "common_name", None) or country.name) if country else code
+
+
 def parse_organizations(raw: Any, origin: str) -> list[KBEntry]:
     if not isinstance(raw, dict) or not isinstance(raw.get("organizations"), list):
         raise DataFileError(origin, "expected a mapping with an 'organizations' list")
@@ -358,6 +444,7 @@ def load_knowledge_base(extra_files: Sequence[Path] = ()) -> KnowledgeBase:
     """The packaged knowledge base, extended or overridden by the user's files in order."""
     entries = parse_countries(_packaged("countries.csv"), "detente/actors/data/countries.csv")
     entries += _pycountry_entries({e.id for e in entries if e.kind == "country"})
+    entries += parse_officeholders(_packaged("officeholders.csv"), "officeholders.csv")
     entries += parse_people(load_yaml(_packaged("people.yaml"), "people.yaml"), "people.yaml")
     entries += parse_organizations(
         load_yaml(_packaged("organizations.yaml"), "organizations.yaml"), "organizations.yaml"

@@ -62,6 +62,10 @@ HAPPEN_VERBS = frozenset(
 )
 # Cooperation reported in the future tense is coded AGREE (PLOVER manual, AGREE).
 PROMISABLE = frozenset({EventType.CONSULT, EventType.SUPPORT, EventType.COOPERATE, EventType.AID})
+# Cooperation refused for the future ("will not withdraw") is coded REJECT, with its mode.
+REFUSABLE = {EventType.SUPPORT: "assist", EventType.COOPERATE: "assist", EventType.AID: "assist",
+             EventType.CONSULT: "meet", EventType.RETREAT: "yield",
+             EventType.CONCEDE: "yield"}  # fmt: skip
 POSTURE = frozenset({EventType.MOBILIZE, EventType.RETREAT, EventType.COERCE, EventType.ASSAULT})
 
 
@@ -109,6 +113,24 @@ def _particle(token: Token) -> str | None:
         ):
             return child.lower_
     return None
+
+
+def _preparing(token: Token) -> bool:
+    """Whether a clause up the tree is a preparation ("prepared to resume shelling")."""
+    current = token
+    for _ in range(3):
+        if current.head.i == current.i:
+            return False
+        current = current.head
+        if current.lemma_.lower() in ("prepare", "ready", "gear", "poise"):
+            return True
+    return False
+
+
+def _future(token: Token) -> bool:
+    return any(
+        c.dep_ == "aux" and c.lower_ in ("will", "would", "'ll", "shall") for c in token.children
+    )
 
 
 def _passive(token: Token) -> bool:
@@ -654,6 +676,14 @@ class Coder:
             event, mode = EventType.CONCEDE, None  # PLOVER: a promised retreat is a concession
         elif event in PROMISABLE and status == Status.PLANNED:
             event, mode = EventType.AGREE, None  # PLOVER: future cooperation is a promise (AGREE)
+        elif event == EventType.ASSAULT and status == Status.PLANNED and _preparing(token):
+            event, mode = EventType.MOBILIZE, None  # getting ready to attack is mobilisation
+        elif event == EventType.ASSAULT and status == Status.PLANNED and fr.ordered_by is None:
+            # a stated intent to attack is a threat, and the threat has been made (PLOVER)
+            event, mode, status = EventType.THREATEN, "violence", Status.ASSERTED
+        elif event in REFUSABLE and status == Status.NEGATED and _future(token):
+            # "would not provide support": a refusal, which has happened (PLOVER REJECT)
+            event, mode, status = EventType.REJECT, REFUSABLE[event], Status.ASSERTED
         confidence = (
             rule.confidence - penalty - (0.1 if claimant is None and fr.speech_verb else 0.0)
         )
