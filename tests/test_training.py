@@ -84,9 +84,16 @@ def test_a_broken_model_file_is_a_clear_error() -> None:
 
 
 def test_typer_finds_what_no_rule_covers(res: Resources) -> None:
-    # No lexicon rule reads "suspended trade"; the typer, trained on our corpus, does.
-    text = "Estonia suspended trade with Belarus on Friday."
-    events = code_document(Document(id="x", text=text, language="en"), res).events
-    assert [(e.event, e.coder) for e in events] == [(EventType.SANCTION, "model")]
-    assert [m.entity.code for m in events[0].recipient] == ["BLR"]
+    # No lexicon rule reads "pardoned" or "sought"; the typer learnt both from our corpus, and
+    # knows them in sentences unlike the templates'.
+    for text, event, recipient in (
+        ("Moldova pardoned a Russian citizen convicted of smuggling.", EventType.RETREAT, "RUS"),
+        ("Latvia sought assurances from Russia about the exercises.", EventType.REQUEST, "RUS"),
+    ):
+        events = code_document(Document(id="x", text=text, language="en"), res).events
+        assert [(e.event, e.coder) for e in events] == [(event, "model")], text
+        assert [m.entity.code for m in events[0].recipient] == [recipient]
+    assert not code_document(
+        Document(id="y", text="Analysts said the talks went well.", language="en"), res
+    ).events
     assert res.typer is not None and len(res.typer.version) == 12

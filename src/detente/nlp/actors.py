@@ -99,6 +99,7 @@ class Resolver:
     def country_modifiers(self, head: Token) -> list[tuple[Token, str]]:
         """Countries named in a noun's modifiers: adjectives, compounds, possessives, of-phrases."""
         found: list[tuple[Token, str]] = []
+        stationed: list[tuple[Token, str]] = []
         for child in head.children:
             if child.dep_ in ("amod", "compound", "poss", "nmod", "npadvmod"):
                 code = self.country_of(child)
@@ -118,8 +119,9 @@ class Resolver:
                     if obj.dep_ == "pobj":
                         code = self.country_of(obj)
                         if code:
-                            found.append((obj, code))
-        return found
+                            (stationed if child.lower_ == "in" else found).append((obj, code))
+        # "officials in Minsk" are Belarusian; "the US commander in Iraq" is not Iraqi.
+        return found or stationed
 
     def clause_country(self, token: Token) -> list[tuple[Token, str]]:
         """A country the clause is set in: "In Russia, commentators accused ..."."""

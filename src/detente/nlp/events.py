@@ -42,6 +42,11 @@ LICENSING_VERBS = frozenset(
         "implement",
         "perform",
         "undertake",
+        "reiterate",
+        "renew",
+        "repeat",
+        "issue",
+        "deliver",
     }
 )
 HAPPEN_VERBS = frozenset(
@@ -113,6 +118,29 @@ def _particle(token: Token) -> str | None:
         ):
             return child.lower_
     return None
+
+
+REFUSING = frozenset({"refuse", "decline"})
+CROWDS = frozenset({"CVL", "OPP", "LAB", "EDU", "ETH", "AGR"})
+
+
+def _refused(token: Token, event: EventType) -> bool:
+    """Whether the trigger is what someone refused ("refused to withdraw"), or an agreement or
+    meeting that failed ("failed to reach agreement")."""
+    if token.dep_ != "xcomp":
+        return False
+    lemma = token.head.lemma_.lower()
+    return lemma in REFUSING or (lemma == "fail" and event in (EventType.AGREE, EventType.CONSULT))
+
+
+def _crowd(actors: list[ActorMention]) -> bool:
+    """Actors that are people in the street: protesters, farmers, "young Algerians"."""
+    return bool(actors) and all(
+        m.entity.sector in CROWDS
+        or (m.entity.sector is None and m.text[-1:] == "s" and m.text[:1].isupper()
+            and m.entity.entity_id is None)
+        for m in actors
+    )  # fmt: skip
 
 
 def _preparing(token: Token) -> bool:
@@ -328,8 +356,8 @@ class Matcher:
 # Where a typer-found event looks for its recipient (then the nearest party, as for rules).
 GENERIC_SLOTS = ("dobj", "dative", "prep:to", "prep:against", "prep:with", "prep:on",
                  "prep:from", "complement", "object_owner")  # fmt: skip
-ADD_THRESHOLD = 0.6  # the typer adds an event the rules missed when it is this sure
-RETYPE_THRESHOLD = 0.9  # ... and overrides a rule's type when this sure of another
+ADD_THRESHOLD = 0.7  # the typer adds an event the rules missed when it is this sure
+RETYPE_THRESHOLD = 0.97  # ... and overrides a rule's type when this sure of another
 
 
 class Coder:
@@ -605,7 +633,12 @@ class Coder:
     def _retyped(self, candidate: Candidate, typer: Typer) -> Candidate:
         """A rule's type gives way when the typer is very sure of another type."""
         label, p = typer.best(candidate.trigger, self.matcher.hints(candidate.trigger))
-        if label in (NONE, candidate.event.value) or p < RETYPE_THRESHOLD:
+        # The typer sees the rule's own type; conventions applied after it (a promised retreat
+        # is CONCEDE, protesters blocking roads PROTEST) are not for it to undo.
+        if (
+            label in (NONE, candidate.event.value, candidate.rule.event.value)
+            or p < RETYPE_THRESHOLD
+        ):
             return candidate
         event = EventType(label)
         candidate.event, candidate.mode, candidate.coder = event, None, "rules+model"
@@ -681,6 +714,11 @@ class Coder:
         elif event == EventType.ASSAULT and status == Status.PLANNED and fr.ordered_by is None:
             # a stated intent to attack is a threat, and the threat has been made (PLOVER)
             event, mode, status = EventType.THREATEN, "violence", Status.ASSERTED
+        elif _refused(token, event):
+            # "refused to lift the curfew", "failed to reach agreement": a rejection (PLOVER)
+            event, mode, status = EventType.REJECT, REFUSABLE.get(event), Status.ASSERTED
+        elif event == EventType.COERCE and mode == "restrict" and _crowd(actors):
+            event, mode = EventType.PROTEST, "obstruct"  # protesters blocking roads
         elif event in REFUSABLE and status == Status.NEGATED and _future(token):
             # "would not provide support": a refusal, which has happened (PLOVER REJECT)
             event, mode, status = EventType.REJECT, REFUSABLE[event], Status.ASSERTED

@@ -23,6 +23,7 @@ RECIPIENT_SLOTS = frozenset(
         "object_to",
         "object_for",
         "object_of",
+        "object_on",
     }
 )
 

@@ -23,7 +23,8 @@ from detente.nlp.typer import CANDIDATE_POS, NONE, features
 from detente.ontology import load_lexicon, load_ontology
 
 C = 0.5  # inverse regularisation strength
-MIN_WEIGHT = 0.005  # features whose weights all stay below this are left out of the file
+MIN_WEIGHT = 0.005
+LEXICAL = frozenset({"w", "pos", "tag", "lex", "rule", "w+prt"})  # features whose weights all stay below this are left out of the file
 
 
 def examples(corpus: Path) -> tuple[list[list[str]], list[str], set[str]]:
@@ -46,7 +47,12 @@ def examples(corpus: Path) -> tuple[list[list[str]], list[str], set[str]]:
                     label = event
                     labelled.add(token.idx)
                     lemmas.add(token.lemma_.lower())
-            xs.append(features(token, matcher.hints(token)))
+            full = features(token, matcher.hints(token))
+            xs.append(full)
+            ys.append(label)
+            # The word alone, without its sentence: the lemma must carry the type by itself, so
+            # that the model still knows "blacklisted" in a sentence unlike the templates'.
+            xs.append([f for f in full if f.split("=")[0] in LEXICAL])
             ys.append(label)
     return xs, ys, lemmas
 
