@@ -43,6 +43,10 @@ from detente.records import (
 log = logging.getLogger(__name__)
 
 
+# A trigger word the typer knows opens the parse gate when it tells of an event this clearly alone.
+GATE_THRESHOLD = 0.3
+
+
 @dataclass(frozen=True)
 class Resources:
     """Everything the stages need, loaded once per process and passed in."""
@@ -75,7 +79,12 @@ def load(
         nlp=nlp,
         light=build_light(nlp),
         actors=ActorMatcher(nlp, kb),
-        gate=build_gate(lexicon, nlp, typer.trigger_lemmas if typer else ()),
+        gate=build_gate(
+            lexicon,
+            nlp,
+            typer.gate_lemmas(GATE_THRESHOLD) if typer else (),
+            typer.trigger_objects if typer else None,
+        ),
         kb=kb,
         ontology=ontology,
         lexicon=lexicon,

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
+import numpy as np
+import numpy.typing as npt
 from spacy.tokens import Token
 
 from detente.errors import DataFileError
@@ -82,29 +83,40 @@ def features(token: Token, hints: Sequence[str] = ()) -> list[str]:
 @dataclass(frozen=True)
 class Typer:
     labels: tuple[str, ...]
-    index: dict[str, int]  # feature → row
-    weights: tuple[tuple[float, ...], ...]  # rows: features; columns: labels
-    bias: tuple[float, ...]
-    trigger_lemmas: frozenset[str]  # lemmas seen as triggers in training (for the parse gate)
+    index: dict[str, int]  # feature → row of ``weights``
+    weights: npt.NDArray[np.float64]  # rows: features; columns: labels
+    bias: npt.NDArray[np.float64]
+    trigger_lemmas: frozenset[str]  # lemmas seen as triggers in training
+    trigger_objects: dict[str, frozenset[str]]  # trigger lemma → objects it took in training
     corpus_sha256: str
     version: str  # the model file's own hash
 
     def probabilities(self, token: Token, hints: Sequence[str] = ()) -> dict[str, float]:
-        scores = list(self.bias)
-        for name in features(token, hints):
-            row = self.index.get(name)
-            if row is not None:
-                for k, w in enumerate(self.weights[row]):
-                    scores[k] += w
-        top = max(scores)
-        exps = [math.exp(s - top) for s in scores]
-        total = sum(exps)
-        return {label: e / total for label, e in zip(self.labels, exps, strict=True)}
+        return dict(zip(self.labels, self._softmax(features(token, hints)), strict=True))
 
     def best(self, token: Token, hints: Sequence[str] = ()) -> tuple[str, float]:
-        probs = self.probabilities(token, hints)
-        label = max(probs, key=probs.__getitem__)
-        return label, probs[label]
+        probs = self._softmax(features(token, hints))
+        k = int(probs.argmax())
+        return self.labels[k], float(probs[k])
+
+    def _softmax(self, names: Sequence[str]) -> npt.NDArray[np.float64]:
+        rows = [r for r in (self.index.get(n) for n in names) if r is not None]
+        scores = self.bias + self.weights[rows].sum(axis=0)
+        exps = np.exp(scores - scores.max())
+        return exps / exps.sum()  # type: ignore[no-any-return]
+
+    def gate_lemmas(self, threshold: float) -> frozenset[str]:
+        """Trigger lemmas that by themselves, as a past-tense verb, point to an event with at
+        least this probability: the parse gate opens for them (a word the typer only knows in
+        context would open it for too many sentences for too little)."""
+        none = self.labels.index(NONE)
+        out = set()
+        for lemma in self.trigger_lemmas:
+            probs = self._softmax([f"w={lemma}", "pos=VERB", "tag=VBD"])
+            probs[none] = 0.0
+            if probs.max() >= threshold:
+                out.add(lemma)
+        return frozenset(out)
 
 
 def typer_from_json(text: str, source: str) -> Typer:
@@ -118,9 +130,10 @@ def typer_from_json(text: str, source: str) -> Typer:
         return Typer(
             labels=labels,
             index={name: i for i, name in enumerate(names)},
-            weights=weights,
-            bias=tuple(float(b) for b in raw["bias"]),
+            weights=np.array(weights, dtype=np.float64).reshape(len(names), len(labels)),
+            bias=np.array([float(b) for b in raw["bias"]], dtype=np.float64),
             trigger_lemmas=frozenset(raw["trigger_lemmas"]),
+            trigger_objects={k: frozenset(v) for k, v in raw["trigger_objects"].items()},
             corpus_sha256=str(raw["corpus_sha256"]),
             version=hashlib.sha256(text.encode("utf-8")).hexdigest()[:12],
         )

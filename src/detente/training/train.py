@@ -24,16 +24,18 @@ from detente.ontology import load_lexicon, load_ontology
 
 C = 0.5  # inverse regularisation strength
 MIN_WEIGHT = 0.005
-LEXICAL = frozenset({"w", "pos", "tag", "lex", "rule", "w+prt"})  # features whose weights all stay below this are left out of the file
+LEXICAL = frozenset(
+    {"w", "pos", "tag", "lex", "rule", "w+prt"}
+)  # features whose weights all stay below this are left out of the file
 
 
-def examples(corpus: Path) -> tuple[list[list[str]], list[str], set[str]]:
+def examples(corpus: Path) -> tuple[list[list[str]], list[str], dict[str, set[str]]]:
     nlp = load_nlp()
     matcher = Matcher(load_lexicon(load_ontology()))
     records = [json.loads(line) for line in corpus.read_text("utf-8").splitlines() if line]
     xs: list[list[str]] = []
     ys: list[str] = []
-    lemmas: set[str] = set()
+    lemmas: dict[str, set[str]] = {}  # trigger lemma → the objects it took
     docs = nlp.pipe((r["text"] for r in records), batch_size=256)
     for record, doc in zip(records, docs, strict=True):
         spans = [(e["trigger"], e["event"]) for e in record["events"] if e.get("trigger")]
@@ -46,7 +48,9 @@ def examples(corpus: Path) -> tuple[list[list[str]], list[str], set[str]]:
                 if start <= token.idx < end and not labelled & set(range(start, end)):
                     label = event
                     labelled.add(token.idx)
-                    lemmas.add(token.lemma_.lower())
+                    lemmas.setdefault(token.lemma_.lower(), set()).update(
+                        c.lemma_.lower() for c in token.children if c.dep_ == "dobj"
+                    )
             full = features(token, matcher.hints(token))
             xs.append(full)
             ys.append(label)
@@ -76,6 +80,7 @@ def train(corpus: Path) -> dict[str, Any]:
         "labels": [str(label) for label in model.classes_],
         "bias": [round(float(b), 4) for b in model.intercept_],
         "trigger_lemmas": sorted(lemmas),
+        "trigger_objects": {lemma: sorted(objects) for lemma, objects in sorted(lemmas.items())},
         "features": [str(names[i]) for i in keep],
         "weights": [[round(float(w), 4) for w in weights[i]] for i in keep],
     }
