@@ -117,11 +117,20 @@ class Resolver:
             elif child.dep_ == "prep" and child.lower_ in ("of", "from", "in"):
                 for obj in child.children:
                     if obj.dep_ == "pobj":
-                        code = self.country_of(obj)
+                        code = self.country_of(obj) or (
+                            self._member_of(obj) if child.lower_ != "in" else None
+                        )
                         if code:
                             (stationed if child.lower_ == "in" else found).append((obj, code))
         # "officials in Minsk" are Belarusian; "the US commander in Iraq" is not Iraqi.
         return found or stationed
+
+    def _member_of(self, token: Token) -> str | None:
+        """The country of an organisation someone belongs to ("activists from the Fatah Party")."""
+        entry = self.entry(token)
+        if entry is not None and entry.kind == "organization" and entry.country:
+            return entry.country if len(entry.country) == 3 and entry.country.isalpha() else None
+        return None
 
     def clause_country(self, token: Token) -> list[tuple[Token, str]]:
         """A country the clause is set in: "In Russia, commentators accused ..."."""
@@ -263,7 +272,7 @@ class Resolver:
         country = self.kb.country(code)
         return Entity(code, None, country.name if country else code, f"country:{code}")
 
-    def _agent_sector(self, token: Token) -> str | None:
+    def agent_sector(self, token: Token) -> str | None:
         lemma = _plain(token.lemma_)
         compounds = [c for c in token.lefts if c.dep_ in ("compound", "amod") and c.pos_ != "PROPN"]
         for child in compounds:
@@ -279,7 +288,7 @@ class Resolver:
     def _agent(self, token: Token, sent: Span) -> list[ActorMention]:
         if token.pos_ not in ("NOUN", "PROPN"):
             return []
-        sector = self._agent_sector(token)
+        sector = self.agent_sector(token)
         if sector is None:
             return []
         modifiers = self.country_modifiers(token) or self.clause_country(token)

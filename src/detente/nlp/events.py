@@ -120,7 +120,24 @@ def _particle(token: Token) -> str | None:
     return None
 
 
+def _verb_in(token: Token, lemmas: frozenset[str]) -> bool:
+    """The verb's lemma is one of these, also when the lemmatizer slips ("staged" → "stag")."""
+    lower = token.lower_
+    forms = {token.lemma_.lower(), lower, lower[:-1], lower[:-2], lower[:-3], lower[:-3] + "e"}
+    return not forms.isdisjoint(lemmas)
+
+
 REFUSING = frozenset({"refuse", "decline"})
+# What a speaker says another "must" do is a demand: the mode of the REQUEST by the demanded act.
+OBLIGED_MODES = {EventType.RETREAT: "yield", EventType.CONCEDE: "yield", EventType.AGREE: "change",
+                 EventType.CONSULT: "meet", EventType.COOPERATE: "change", EventType.AID: "assist",
+                 EventType.SUPPORT: "assist"}  # fmt: skip
+
+
+def _obliged(token: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ in ("must", "should") for c in token.children)
+
+
 CROWDS = frozenset({"CVL", "OPP", "LAB", "EDU", "ETH", "AGR"})
 
 
@@ -315,7 +332,7 @@ class Matcher:
         if any(c.lower_ in self.lexicon.hedges for c in noun.children):
             return True
         head = noun.head
-        if noun.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in LICENSING_VERBS:
+        if noun.dep_ in ("dobj", "nsubjpass") and _verb_in(head, LICENSING_VERBS):
             return True
         return noun.dep_ == "nsubj" and head.lemma_.lower() in HAPPEN_VERBS
 
@@ -414,7 +431,7 @@ class Coder:
             if found:
                 return found, 0.0
             head = token.head
-            if head.pos_ not in ("VERB", "AUX") or head.lemma_.lower() not in LICENSING_VERBS:
+            if head.pos_ not in ("VERB", "AUX") or not _verb_in(head, LICENSING_VERBS):
                 return [], 0.0
             subject = _subject(head) or self._inherited_subject(head, fr)
             return (self.resolver.resolve(subject, sent) if subject is not None else []), 0.1
@@ -496,7 +513,7 @@ class Coder:
                 if not targets and obj is not None and not _passive(token):
                     targets = _prep_objects(obj, slot[5:])
                 for target in targets:
-                    found += self.resolver.resolve(target, sent)
+                    found += self.resolver.resolve(target, sent) or self._owners(target, sent)
             elif slot == "complement":
                 complement = _complement_object(token)
                 if complement is not None:
@@ -516,9 +533,39 @@ class Coder:
             found = [m for m in found if not _same_side(m, actors, actor_codes)]
             if found:
                 return found
-        if rule.event in POSTURE and "border" in rule.recipient:
+        if rule.event in (EventType.MOBILIZE, EventType.RETREAT) and "border" in rule.recipient:
             return []  # a move near a border faces its other side (decided by the caller)
-        return self._nearest_party(token, sent, actors, actor_codes)
+        return self._nearest_party(token, sent, actors, actor_codes) or self._domestic(
+            token, rule, sent, actors
+        )
+
+    def _domestic(
+        self, token: Token, rule: Rule, sent: Span, actors: list[ActorMention]
+    ) -> list[ActorMention]:
+        """Nobody abroad is named: an act within one country. People in the street protest and
+        demand of their own government; police and troops act against groups of their own
+        country ("Egyptian police dispersed demonstrators"), as PLOVER coders read it."""
+        codes = {m.entity.code for m in actors if _is_country(m.entity.code)}
+        if len(codes) != 1:
+            return []
+        (code,) = codes
+        if any(self.resolver.country_of(t) not in (None, code) for t in sent):
+            return []  # another country is named: not a domestic affair
+        if rule.event in (EventType.PROTEST, EventType.REQUEST, EventType.COERCE) and _crowd(
+            actors
+        ):
+            return [
+                self.resolver.mention(token, Entity(code, "GOV", f"government of {code}"), sent)
+            ]
+        subjects = {t.i for c in token.children if c.dep_ in SUBJECTS for t in c.subtree}
+        for target in token.subtree:
+            if target.i in subjects or target.pos_ not in ("NOUN", "PROPN"):
+                continue
+            sector = self.resolver.agent_sector(target)
+            if sector in CROWDS | {"REB", "OPP", "REF", "CRM"}:
+                name = f"{target.lemma_.lower()} ({code})"
+                return [self.resolver.mention(target, Entity(code, sector, name), sent)]
+        return []
 
     def _nearest_party(
         self, token: Token, sent: Span, actors: list[ActorMention], actor_codes: set[str]
@@ -722,6 +769,10 @@ class Coder:
         elif event in REFUSABLE and status == Status.NEGATED and _future(token):
             # "would not provide support": a refusal, which has happened (PLOVER REJECT)
             event, mode, status = EventType.REJECT, REFUSABLE[event], Status.ASSERTED
+        if claimant is not None and _obliged(token) and event in OBLIGED_MODES:
+            # "..., saying he must resign": the speaker demands it of the actor (PLOVER REQUEST)
+            event, mode, status = EventType.REQUEST, OBLIGED_MODES[event], Status.ASSERTED
+            actors, recipients, claimant = [claimant], actors, None
         confidence = (
             rule.confidence - penalty - (0.1 if claimant is None and fr.speech_verb else 0.0)
         )

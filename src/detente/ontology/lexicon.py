@@ -24,6 +24,8 @@ RECIPIENT_SLOTS = frozenset(
         "object_for",
         "object_of",
         "object_on",
+        "object_against",
+        "object_outside",
     }
 )
 
