@@ -121,3 +121,34 @@ def test_pipeline_offsets_slice_the_document(res: Resources) -> None:
     for event in coded.events:
         assert text[event.start : event.end] == event.text
     assert find(coded.events, "ACCUSE", actor="BLR", recipient="UKR")
+
+
+@pytest.mark.parametrize(
+    ("text", "event", "mode", "actor", "recipient"),
+    [
+        # PLOVER's conventions (manual: AGREE, REJECT, THREATEN, MOBILIZE)
+        ("Poland will send humanitarian aid to Moldova, the government said.", "AGREE", None, "POL", "MDA"),
+        ("Minsk refused to withdraw its troops from the border with Ukraine.", "REJECT", "yield", "BLR", "UKR"),
+        ("Warsaw said it would not provide support to Minsk.", "REJECT", "assist", "POL", "BLR"),
+        ("Russia wants to attack Lithuania, the report said.", "THREATEN", "violence", "RUS", "LTU"),
+        ("Georgian protesters blocked the main road to the parliament.", "PROTEST", "obstruct", "GEO", "GEO"),
+        ("Ukraine said Belarus must withdraw its troops from the border.", "REQUEST", "yield", "UKR", "BLR"),
+        ("Estonia issued an ultimatum to Russia over the detained officer.", "THREATEN", None, "EST", "RUS"),
+        # recipients no rule slot names
+        ("Lithuania offered to hand over to Poland two suspects in the case.", "AGREE", None, "LTU", "POL"),
+        ("Latvian police dispersed demonstrators in central Riga.", "ASSAULT", "crowd-control", "LVA", "LVA"),
+        ("Lithuania complained to the OSCE over Belarusian drone flights.", "ACCUSE", "disapprove", "LTU", "BLR"),
+        # who an actor is
+        ("Ethnic Hungarians in western Ukraine demanded more schools in their language.", "REQUEST", None, "UKR", None),
+        ("The US commander in Poland held talks with the Lithuanian defence minister.", "CONSULT", None, "USA", "LTU"),
+    ],
+)  # fmt: skip
+def test_pipeline_conventions_and_recipients(
+    res: Resources, text: str, event: str, mode: str | None, actor: str, recipient: str | None
+) -> None:
+    found = find(extract_text(text, res, published=PUB), event, actor=actor)
+    assert found, extract_text(text, res, published=PUB)
+    assert found[0]["mode"] == mode or mode is None
+    assert {a["code"] for a in found[0]["actor"]} == {actor}
+    if recipient is not None:
+        assert recipient in {r["code"] for r in found[0]["recipient"]}, found[0]["recipient"]

@@ -679,13 +679,13 @@ class Coder:
     # -- the trained typer -----------------------------------------------------------------
     def _retyped(self, candidate: Candidate, typer: Typer) -> Candidate:
         """A rule's type gives way when the typer is very sure of another type."""
-        label, p = typer.best(candidate.trigger, self.matcher.hints(candidate.trigger))
         # The typer sees the rule's own type; conventions applied after it (a promised retreat
-        # is CONCEDE, protesters blocking roads PROTEST) are not for it to undo.
-        if (
-            label in (NONE, candidate.event.value, candidate.rule.event.value)
-            or p < RETYPE_THRESHOLD
-        ):
+        # is CONCEDE, a refused one REJECT, protesters blocking roads PROTEST) are not for it
+        # to undo.
+        if candidate.event != candidate.rule.event:
+            return candidate
+        label, p = typer.best(candidate.trigger, self.matcher.hints(candidate.trigger))
+        if label in (NONE, candidate.event.value) or p < RETYPE_THRESHOLD:
             return candidate
         event = EventType(label)
         candidate.event, candidate.mode, candidate.coder = event, None, "rules+model"
