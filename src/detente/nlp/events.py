@@ -479,13 +479,21 @@ class Coder:
         ]
 
     def _implicit_actor(self, token: Token, sent: Span) -> list[ActorMention]:
-        """A passive with no agent: the subject of a coordinated clause ("..., and Minsk ...")."""
+        """A passive with no agent: the subject of a coordinated clause ("..., and Minsk ..."),
+        else where it came from ("a mortar bomb was fired from the Gaza Strip"). The speaker of
+        a reporting verb above it is not its agent ("Israel said a bomb was fired at it")."""
         for sibling in (*token.conjuncts, token.head):
-            subject = _subject(sibling) if sibling.i != token.i else None
+            if sibling.i == token.i or sibling.lemma_.lower() in self.lexicon.speech:
+                continue
+            subject = _subject(sibling)
             if subject is not None:
                 found = self.resolver.resolve(subject, sent)
                 if found:
                     return found
+        for origin in _prep_objects(token, "from"):
+            found = self._owners(origin, sent)
+            if found:
+                return found
         return []
 
     def _recipients(
