@@ -196,7 +196,7 @@ class Resolver:
         if agent:
             return agent
         if token.pos_ == "PROPN":
-            fuzzy = self._fuzzy(token, sent)
+            fuzzy = self._fuzzy(token, sent) or self._titled(token, sent)
             if fuzzy:
                 return fuzzy
         # Look through "numbers of X", "materials in the X media", appositions.
@@ -248,6 +248,18 @@ class Resolver:
                 else entry.name,
             )
         return [self.mention(span, entity, sent)]
+
+    def _titled(self, name: Token, sent: Span) -> list[ActorMention]:
+        """A person the knowledge base does not know, named with a title and a nationality
+        ("British Foreign Secretary Jack Straw", "Syrian President Bashar Assad")."""
+        phrase = self.doc[max(name.left_edge.i, sent.start) : name.i + 1]
+        if any(t.pos_ not in ("PROPN", "ADJ", "NOUN", "DET", "PUNCT") for t in phrase):
+            return []
+        sector = next((s for t in phrase if (s := self.agent_sector(t)) is not None), None)
+        code = next((c for t in phrase if (c := self.country_of(t)) is not None), None)
+        if sector is None or code is None:
+            return []
+        return [self.mention(phrase, Entity(code, sector, phrase.text), sent)]
 
     def _residence(self, group: Token) -> str | None:
         """An ethnic group is coded to the state it lives in when the text names it ("ethnic

@@ -137,8 +137,8 @@ def frame(trigger: Token, lexicon: Lexicon) -> Frame:
             statuses.add(Status.PLANNED)
         elif relation in ("xcomp", "ccomp") and lemma in lexicon.ordering and ordered is None:
             ordered = parent
-        elif relation == "xcomp" and lemma in lexicon.requesting:
-            statuses.add(Status.HYPOTHETICAL)
+        elif relation in ("xcomp", "ccomp") and lemma in lexicon.requesting:
+            statuses.add(Status.HYPOTHETICAL)  # asked for ("demanded that the US cancel")
         elif relation in ("xcomp", "pcomp", "pobj") and lemma in lexicon.negating:
             statuses.add(Status.NEGATED)
         elif relation == "pcomp" and current.head.dep_ == "prep" and lemma in ("of", "for"):

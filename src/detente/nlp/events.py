@@ -128,6 +128,7 @@ def _verb_in(token: Token, lemmas: frozenset[str]) -> bool:
 
 
 REFUSING = frozenset({"refuse", "decline"})
+ARMS = frozenset({"arm", "arms", "weapon", "ammunition", "munition", "weaponry"})
 # What a speaker says another "must" do is a demand: the mode of the REQUEST by the demanded act.
 OBLIGED_MODES = {EventType.RETREAT: "yield", EventType.CONCEDE: "yield", EventType.AGREE: "change",
                  EventType.CONSULT: "meet", EventType.COOPERATE: "change", EventType.AID: "assist",
@@ -720,7 +721,8 @@ class Coder:
             )  # fmt: skip
             obj = direct_object(token)
             candidate = self._code(token, rule, sent, obj)
-            if candidate is not None:
+            # Conditionals and requests are left to the rules: the typer was not trained on them.
+            if candidate is not None and candidate.status != Status.HYPOTHETICAL:
                 candidate.coder = "model"
                 out.append(candidate)
         return out
@@ -772,6 +774,15 @@ class Coder:
         elif _refused(token, event):
             # "refused to lift the curfew", "failed to reach agreement": a rejection (PLOVER)
             event, mode, status = EventType.REJECT, REFUSABLE.get(event), Status.ASSERTED
+        elif (
+            event == EventType.MOBILIZE
+            and mode in ("weapons", None)
+            and border is None
+            and obj is not None
+            and obj.lemma_.lower() in ARMS
+            and any(self.resolver.country_of(t) for t in _prep_objects(token, "to"))
+        ):
+            event, mode = EventType.AID, None  # "sent arms to Pakistan": military aid
         elif event == EventType.COERCE and mode == "restrict" and _crowd(actors):
             event, mode = EventType.PROTEST, "obstruct"  # protesters blocking roads
         elif event in REFUSABLE and status == Status.NEGATED and _future(token):
