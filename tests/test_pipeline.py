@@ -138,6 +138,8 @@ def test_pipeline_offsets_slice_the_document(res: Resources) -> None:
         ("Lithuania offered to hand over to Poland two suspects in the case.", "AGREE", None, "LTU", "POL"),
         ("Latvian police dispersed demonstrators in central Riga.", "ASSAULT", "crowd-control", "LVA", "LVA"),
         ("Lithuania complained to the OSCE over Belarusian drone flights.", "ACCUSE", "disapprove", "LTU", "BLR"),
+        ("Malian rebels rejected an appeal from the president to lay down their arms.", "REJECT", None, "MLI", "MLI"),
+        ("Tajikistan turned down a proposal from Kyrgyzstn on the water dispute.", "REJECT", None, "TJK", "KGZ"),
         # who an actor is
         ("Ethnic Hungarians in western Ukraine demanded more schools in their language.", "REQUEST", None, "UKR", None),
         ("The US commander in Poland held talks with the Lithuanian defence minister.", "CONSULT", None, "USA", "LTU"),

@@ -70,6 +70,32 @@ def actor_spans(doc: Doc) -> dict[int, Span]:
     return found
 
 
+_COUNTRY_NAMES: dict[int, dict[str, str]] = {}
+_MISSPELT: dict[tuple[int, str], str | None] = {}
+
+
+def misspelt_country(kb: KnowledgeBase, text: str) -> str | None:
+    """A country named with a slip of the pen ("Afganistan"): one edit or two away from a
+    country's name or adjective, same first letter. Cached per knowledge base and word."""
+    key = (id(kb), text)
+    if key not in _MISSPELT:
+        names = _COUNTRY_NAMES.get(id(kb))
+        if names is None:
+            names = {
+                alias.lower(): entry.country
+                for entry in kb.entries.values()
+                if entry.kind in ("country", "adjective") and entry.country
+                for alias in (entry.name, *entry.aliases)
+                if len(alias) >= 6
+            }
+            _COUNTRY_NAMES[id(kb)] = names
+        match = process.extractOne(text.lower(), list(names), scorer=fuzz.ratio, score_cutoff=90)
+        _MISSPELT[key] = (
+            names[match[0]] if match is not None and match[0][0] == text[0].lower() else None
+        )
+    return _MISSPELT[key]
+
+
 class Resolver:
     """Resolves tokens of one parsed document to actor mentions."""
 
@@ -152,6 +178,8 @@ class Resolver:
         entry = self.entry(token)
         if entry is not None and entry.kind in ("country", "adjective", "capital"):
             return entry.country
+        if entry is None and token.pos_ == "PROPN" and len(token.text) >= 7:
+            return misspelt_country(self.kb, token.text)
         return None
 
     def phrase_span(self, head: Token, sent: Span) -> Span:

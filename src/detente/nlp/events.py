@@ -140,6 +140,10 @@ def _obliged(token: Token) -> bool:
 
 
 CROWDS = frozenset({"CVL", "OPP", "LAB", "EDU", "ETH", "AGR"})
+NON_STATE = CROWDS | {"REB", "REF", "CRM", "PRM", "PTY"}
+# Events that can be a domestic affair between a state and its own people or groups.
+DOMESTIC = frozenset({EventType.PROTEST, EventType.REQUEST, EventType.COERCE, EventType.ASSAULT,
+                      EventType.ACCUSE, EventType.THREATEN, EventType.REJECT})  # fmt: skip
 
 
 def _refused(token: Token, event: EventType) -> bool:
@@ -456,6 +460,9 @@ class Coder:
         found = self.resolver.resolve(obj, sent)
         if found:
             return found
+        misspelt = self.resolver.country_of(obj)  # a country name with a typo
+        if misspelt is not None:
+            return [self.resolver.mention(obj, self._country_entity(misspelt), sent)]
         return [
             self.resolver.mention(tok, self._country_entity(code), sent)
             for tok, code in self.resolver.country_modifiers(obj)
@@ -558,20 +565,30 @@ class Coder:
         if len(codes) != 1:
             return []
         (code,) = codes
-        if any(self.resolver.country_of(t) not in (None, code) for t in sent):
-            return []  # another country is named: not a domestic affair
+        if rule.event not in DOMESTIC:
+            return []
+        subjects = {t.i for c in token.children if c.dep_ in SUBJECTS for t in c.subtree}
+        clause = [
+            t
+            for t in token.subtree
+            if t.i not in subjects and not _speech_clause(t, token, self.lexicon.speech)
+        ]
+        if any(self.resolver.country_of(t) not in (None, code) for t in clause):
+            return []  # another country is named in the act: not a domestic affair
         if rule.event in (EventType.PROTEST, EventType.REQUEST, EventType.COERCE) and _crowd(
             actors
         ):
             return [
                 self.resolver.mention(token, Entity(code, "GOV", f"government of {code}"), sent)
             ]
-        subjects = {t.i for c in token.children if c.dep_ in SUBJECTS for t in c.subtree}
+        state = {"GOV", "MIL", "COP", "SPY", "JUD", "LEG"}
+        # Non-state actors act against the state; the state acts against non-state groups.
+        wanted = state if all(m.entity.sector in NON_STATE for m in actors) else NON_STATE
         for target in token.subtree:
             if target.i in subjects or target.pos_ not in ("NOUN", "PROPN"):
                 continue
             sector = self.resolver.agent_sector(target)
-            if sector in CROWDS | {"REB", "OPP", "REF", "CRM"}:
+            if sector in wanted:
                 name = f"{target.lemma_.lower()} ({code})"
                 return [self.resolver.mention(target, Entity(code, sector, name), sent)]
         return []
@@ -596,7 +613,7 @@ class Coder:
             found = [
                 m
                 for m in (self.resolver.resolve(target, sent) or self._owners(target, sent))
-                if not _same_side(m, actors, actor_codes)
+                if m.entity.code not in actor_codes  # one's own side: see _domestic
             ]
             if found:
                 return found
