@@ -79,6 +79,8 @@ def misspelt_country(kb: KnowledgeBase, text: str) -> str | None:
     country's name or adjective, same first letter. Cached per knowledge base and word."""
     key = (id(kb), text)
     if key not in _MISSPELT:
+        if len(_MISSPELT) > 50_000:
+            _MISSPELT.clear()  # a bounded cache over a long ingest
         names = _COUNTRY_NAMES.get(id(kb))
         if names is None:
             names = {
