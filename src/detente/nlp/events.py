@@ -128,6 +128,7 @@ def _verb_in(token: Token, lemmas: frozenset[str]) -> bool:
 
 
 REFUSING = frozenset({"refuse", "decline"})
+TOPIC_VERBS = frozenset({"discuss", "debate", "review", "consider", "examine"})
 ARMS = frozenset({"arm", "arms", "weapon", "ammunition", "munition", "weaponry"})
 # What a speaker says another "must" do is a demand: the mode of the REQUEST by the demanded act.
 OBLIGED_MODES = {EventType.RETREAT: "yield", EventType.CONCEDE: "yield", EventType.AGREE: "change",
@@ -463,10 +464,19 @@ class Coder:
         misspelt = self.resolver.country_of(obj)  # a country name with a typo
         if misspelt is not None:
             return [self.resolver.mention(obj, self._country_entity(misspelt), sent)]
-        return [
+        owners = [
             self.resolver.mention(tok, self._country_entity(code), sent)
             for tok, code in self.resolver.country_modifiers(obj)
         ]
+        if owners:
+            return owners
+        # "a UN Security Council resolution", "the NATO plan": the organisation's
+        for child in obj.children:
+            if child.dep_ in ("compound", "poss", "nmod"):
+                entry = self.resolver.entry(child)
+                if entry is not None and entry.kind == "organization" and entry.country:
+                    return self.resolver.resolve(child, sent)
+        return []
 
     def _country_entity(self, code: str) -> Entity:
         country = self.resolver.kb.country(code)
@@ -600,6 +610,9 @@ class Coder:
         clause ("offered to hand over to Britain two suspects", "demanded that the US cancel"),
         or the owner of what the action is aimed at ("rejected Iraq's proposal")."""
         subjects = {t.i for c in token.children if c.dep_ in SUBJECTS for t in c.subtree}
+        if token.lemma_.lower() in TOPIC_VERBS:
+            # what is discussed is not who it is discussed with ("discussed efforts against X")
+            subjects |= {t.i for c in token.children if c.dep_ == "dobj" for t in c.subtree}
         clause = [
             t
             for t in token.subtree
