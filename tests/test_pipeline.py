@@ -140,6 +140,7 @@ def test_pipeline_offsets_slice_the_document(res: Resources) -> None:
         ("Lithuania complained to the OSCE over Belarusian drone flights.", "ACCUSE", "disapprove", "LTU", "BLR"),
         ("Malian rebels rejected an appeal from the president to lay down their arms.", "REJECT", None, "MLI", "MLI"),
         ("Tajikistan turned down a proposal from Kyrgyzstn on the water dispute.", "REJECT", None, "TJK", "KGZ"),
+        ("Latvia backed a NATO proposal on air policing.", "SUPPORT", None, "LVA", "IGO"),
         # who an actor is
         ("Ethnic Hungarians in western Ukraine demanded more schools in their language.", "REQUEST", None, "UKR", None),
         ("The US commander in Poland held talks with the Lithuanian defence minister.", "CONSULT", None, "USA", "LTU"),
@@ -154,3 +155,10 @@ def test_pipeline_conventions_and_recipients(
     assert {a["code"] for a in found[0]["actor"]} == {actor}
     if recipient is not None:
         assert recipient in {r["code"] for r in found[0]["recipient"]}, found[0]["recipient"]
+
+
+def test_pipeline_what_is_discussed_is_no_counterpart(res: Resources) -> None:
+    text = "Poland and Lithuania discussed efforts to counter Russian sabotage on Monday."
+    (event,) = find(extract_text(text, res, published=PUB), "CONSULT")
+    assert {a["code"] for a in event["actor"]} == {"POL", "LTU"}
+    assert "RUS" not in {r["code"] for r in event["recipient"]}
