@@ -141,6 +141,7 @@ def test_pipeline_offsets_slice_the_document(res: Resources) -> None:
         ("Malian rebels rejected an appeal from the president to lay down their arms.", "REJECT", None, "MLI", "MLI"),
         ("Tajikistan turned down a proposal from Kyrgyzstn on the water dispute.", "REJECT", None, "TJK", "KGZ"),
         ("Latvia backed a NATO proposal on air policing.", "SUPPORT", None, "LVA", "IGO"),
+        ("Turkey reinforced its troops in Syria on Monday.", "MOBILIZE", "troops", "TUR", "SYR"),
         # who an actor is
         ("Ethnic Hungarians in western Ukraine demanded more schools in their language.", "REQUEST", None, "UKR", None),
         ("The US commander in Poland held talks with the Lithuanian defence minister.", "CONSULT", None, "USA", "LTU"),

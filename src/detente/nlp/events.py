@@ -669,6 +669,19 @@ class Coder:
             self.resolver.ctx.border_pair = (codes[0], codes[1])
         return BorderRef(noun, tuple(codes), ref.own, ref.possessed)
 
+    def _host(
+        self, token: Token, obj: Token | None, actors: list[ActorMention], sent: Span
+    ) -> list[ActorMention]:
+        """Forces moved into or kept in another country face that country ("strengthened its
+        forces in Lebanon", "sent troops into Syria")."""
+        codes = {m.entity.code for m in actors}
+        for word in ("in", "into"):
+            for place in _prep_objects(token, word) + (_prep_objects(obj, word) if obj else []):
+                code = self.resolver.country_of(place)
+                if code is not None and code not in codes:
+                    return [self.resolver.mention(place, self._country_entity(code), sent)]
+        return []
+
     def _counterpart(
         self, token: Token, actors: list[ActorMention], sent: Span
     ) -> list[ActorMention]:
@@ -774,7 +787,9 @@ class Coder:
             and rule.event in (EventType.MOBILIZE, EventType.RETREAT)
             and "border" in rule.recipient
         ):
-            recipients = self._counterpart(token, actors, sent)
+            recipients = self._host(token, obj, actors, sent) or self._counterpart(
+                token, actors, sent
+            )
             penalty += 0.1 if recipients else 0.0
         if rule.event == EventType.CONSULT and not recipients and len(actors) < 2:
             return None  # a meeting needs a counterpart
