@@ -87,8 +87,8 @@ def db_option(fn: F) -> F:
     )(fn)
 
 
-def _resources(model: str, actor_files: Iterable[Path]) -> Resources:
-    return api.LoadOptions(model, tuple(actor_files)).load()
+def _resources(model: str, actor_files: Iterable[Path], *, typer: bool = True) -> Resources:
+    return api.LoadOptions(model, tuple(actor_files), typer=typer).load()
 
 
 def _report(error: InputError) -> None:
@@ -457,7 +457,7 @@ def evaluate_gold(
 
     from detente.evaluation import Score, read_gold, score
 
-    res = api.LoadOptions(model, tuple(actor_files), typer=not rules_only).load()
+    res = _resources(model, actor_files, typer=not rules_only)
     overall = Score()
     reports: dict[str, Any] = {}
     for path in gold:

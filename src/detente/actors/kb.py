@@ -11,10 +11,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import pycountry
+from rapidfuzz import fuzz, process
 
 from detente.datafiles import csv_rows, load_yaml, packaged_text, read_yaml_file
 from detente.errors import DataFileError
@@ -133,6 +135,38 @@ class KnowledgeBase:
                 return entry.country
         return None
 
+    def misspelt_country(self, text: str) -> str | None:
+        """ISO3 for a country named with a slip of the pen ("Afganistan"): one or two edits from
+        a country's name or adjective, same first letter. Answers are cached (bounded)."""
+        cache = self._misspelt
+        if text not in cache:
+            if len(cache) > 50_000:
+                cache.clear()  # a bounded cache over a long ingest
+            names = self._spellings
+            match = process.extractOne(
+                text.lower(), list(names), scorer=fuzz.ratio, score_cutoff=90
+            )
+            if match is not None and match[0][:1] == text[:1].lower():
+                cache[text] = names[match[0]]
+            else:
+                cache[text] = None
+        return cache[text]
+
+    @cached_property
+    def _spellings(self) -> dict[str, str]:
+        """Country names and adjectives of six letters or more (lower case) → ISO3."""
+        return {
+            alias.lower(): entry.country
+            for entry in self.entries.values()
+            if entry.kind in ("country", "adjective") and entry.country
+            for alias in (entry.name, *entry.aliases)
+            if len(alias) >= 6
+        }
+
+    @cached_property
+    def _misspelt(self) -> dict[str, str | None]:
+        return {}
+
     def patterns(self) -> list[dict[str, Any]]:
         """EntityRuler phrase patterns: label ACTOR, id = knowledge-base key."""
         out: list[dict[str, Any]] = []
@@ -230,7 +264,7 @@ def _pycountry_entries(known: set[str]) -> list[KBEntry]:
             continue
         names = {getattr(country, attr, None) for attr in ("name", "common_name", "official_name")}
         names.discard(None)
-        name = getattr(country, "common_name", None) or country.name
+        name = _common_name(country)
         aliases = tuple(sorted(str(n) for n in names if n != name))
         out.append(KBEntry(code, "country", str(name), code, None, aliases))
     return out
@@ -363,7 +397,12 @@ def country_name(code: str) -> str:
     if code in ("EUR", "UNO", "IGO"):
         return code
     country = pycountry.countries.get(alpha_3=code)
-    return str(getattr(country, "common_name", None) or country.name) if country else code
+    return _common_name(country) if country else code
+
+
+def _common_name(country: Any) -> str:
+    """A pycountry country's everyday name ("Bolivia", not "Bolivia, Plurinational State of")."""
+    return str(getattr(country, "common_name", None) or country.name)
 
 
 def parse_organizations(raw: Any, origin: str) -> list[KBEntry]:

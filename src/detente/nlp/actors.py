@@ -70,34 +70,6 @@ def actor_spans(doc: Doc) -> dict[int, Span]:
     return found
 
 
-_COUNTRY_NAMES: dict[int, dict[str, str]] = {}
-_MISSPELT: dict[tuple[int, str], str | None] = {}
-
-
-def misspelt_country(kb: KnowledgeBase, text: str) -> str | None:
-    """A country named with a slip of the pen ("Afganistan"): one edit or two away from a
-    country's name or adjective, same first letter. Cached per knowledge base and word."""
-    key = (id(kb), text)
-    if key not in _MISSPELT:
-        if len(_MISSPELT) > 50_000:
-            _MISSPELT.clear()  # a bounded cache over a long ingest
-        names = _COUNTRY_NAMES.get(id(kb))
-        if names is None:
-            names = {
-                alias.lower(): entry.country
-                for entry in kb.entries.values()
-                if entry.kind in ("country", "adjective") and entry.country
-                for alias in (entry.name, *entry.aliases)
-                if len(alias) >= 6
-            }
-            _COUNTRY_NAMES[id(kb)] = names
-        match = process.extractOne(text.lower(), list(names), scorer=fuzz.ratio, score_cutoff=90)
-        _MISSPELT[key] = (
-            names[match[0]] if match is not None and match[0][0] == text[0].lower() else None
-        )
-    return _MISSPELT[key]
-
-
 class Resolver:
     """Resolves tokens of one parsed document to actor mentions."""
 
@@ -156,9 +128,7 @@ class Resolver:
     def _member_of(self, token: Token) -> str | None:
         """The country of an organisation someone belongs to ("activists from the Fatah Party")."""
         entry = self.entry(token)
-        if entry is not None and entry.kind == "organization" and entry.country:
-            return entry.country if len(entry.country) == 3 and entry.country.isalpha() else None
-        return None
+        return entry.country if entry is not None and entry.kind == "organization" else None
 
     def clause_country(self, token: Token) -> list[tuple[Token, str]]:
         """A country the clause is set in: "In Russia, commentators accused ..."."""
@@ -181,7 +151,7 @@ class Resolver:
         if entry is not None and entry.kind in ("country", "adjective", "capital"):
             return entry.country
         if entry is None and token.pos_ == "PROPN" and len(token.text) >= 7:
-            return misspelt_country(self.kb, token.text)
+            return self.kb.misspelt_country(token.text)
         return None
 
     def phrase_span(self, head: Token, sent: Span) -> Span:
@@ -267,7 +237,7 @@ class Resolver:
             # "Ukrainian" heading a phrase: the country; "the Ukrainians" as a people.
             home = self._residence(span.root)
             if home is not None:
-                country = self._country(home)
+                country = self.country_entity(home)
                 group = Entity(home, "ETH", f"{span.text} of {country.name}", None)
                 return [self.mention(span, group, sent)]
             entity = Entity(
@@ -310,7 +280,7 @@ class Resolver:
             places = [code for _, code in self.clause_country(people) if code != own]
         return places[0] if places else None
 
-    def _country(self, code: str) -> Entity:
+    def country_entity(self, code: str) -> Entity:
         country = self.kb.country(code)
         return Entity(code, None, country.name if country else code, f"country:{code}")
 

@@ -130,10 +130,9 @@ def _verb_in(token: Token, lemmas: frozenset[str]) -> bool:
 REFUSING = frozenset({"refuse", "decline"})
 TOPIC_VERBS = frozenset({"discuss", "debate", "review", "consider", "examine"})
 ARMS = frozenset({"arm", "arms", "weapon", "ammunition", "munition", "weaponry"})
-# What a speaker says another "must" do is a demand: the mode of the REQUEST by the demanded act.
-OBLIGED_MODES = {EventType.RETREAT: "yield", EventType.CONCEDE: "yield", EventType.AGREE: "change",
-                 EventType.CONSULT: "meet", EventType.COOPERATE: "change", EventType.AID: "assist",
-                 EventType.SUPPORT: "assist"}  # fmt: skip
+# What a speaker says another "must" do is a demand: the mode of the REQUEST by the demanded act
+# (as for refusals, but an agreement or cooperation asked for is a change of policy).
+OBLIGED_MODES = {**REFUSABLE, EventType.COOPERATE: "change", EventType.AGREE: "change"}
 
 
 def _obliged(token: Token) -> bool:
@@ -142,6 +141,7 @@ def _obliged(token: Token) -> bool:
 
 CROWDS = frozenset({"CVL", "OPP", "LAB", "EDU", "ETH", "AGR"})
 NON_STATE = CROWDS | {"REB", "REF", "CRM", "PRM", "PTY"}
+STATE = frozenset({"GOV", "MIL", "COP", "SPY", "JUD", "LEG"})
 # Events that can be a domestic affair between a state and its own people or groups.
 DOMESTIC = frozenset({EventType.PROTEST, EventType.REQUEST, EventType.COERCE, EventType.ASSAULT,
                       EventType.ACCUSE, EventType.THREATEN, EventType.REJECT})  # fmt: skip
@@ -293,6 +293,11 @@ def _speech_clause(token: Token, trigger: Token, speech: frozenset[str]) -> bool
             return True
         current = current.head
     return False
+
+
+def _subject_tokens(token: Token) -> set[int]:
+    """Positions of the words of a predicate's subjects (who acts is not its target)."""
+    return {t.i for c in token.children if c.dep_ in SUBJECTS for t in c.subtree}
 
 
 def _subject(token: Token) -> Token | None:
@@ -463,9 +468,9 @@ class Coder:
             return found
         misspelt = self.resolver.country_of(obj)  # a country name with a typo
         if misspelt is not None:
-            return [self.resolver.mention(obj, self._country_entity(misspelt), sent)]
+            return [self.resolver.mention(obj, self.resolver.country_entity(misspelt), sent)]
         owners = [
-            self.resolver.mention(tok, self._country_entity(code), sent)
+            self.resolver.mention(tok, self.resolver.country_entity(code), sent)
             for tok, code in self.resolver.country_modifiers(obj)
         ]
         if owners:
@@ -478,10 +483,6 @@ class Coder:
                     return self.resolver.resolve(child, sent)
         return []
 
-    def _country_entity(self, code: str) -> Entity:
-        country = self.resolver.kb.country(code)
-        return Entity(code, None, country.name if country else code, f"country:{code}")
-
     def _nominal_actor(self, noun: Token, sent: Span) -> list[ActorMention]:
         for child in noun.children:
             if child.dep_ == "poss":
@@ -491,7 +492,7 @@ class Coder:
             if found:
                 return found
         return [
-            self.resolver.mention(tok, self._country_entity(code), sent)
+            self.resolver.mention(tok, self.resolver.country_entity(code), sent)
             for tok, code in self.resolver.country_modifiers(noun)
             if tok.dep_ == "amod"
         ]
@@ -572,12 +573,10 @@ class Coder:
         demand of their own government; police and troops act against groups of their own
         country ("Egyptian police dispersed demonstrators"), as PLOVER coders read it."""
         codes = {m.entity.code for m in actors if _is_country(m.entity.code)}
-        if len(codes) != 1:
+        if rule.event not in DOMESTIC or len(codes) != 1:
             return []
         (code,) = codes
-        if rule.event not in DOMESTIC:
-            return []
-        subjects = {t.i for c in token.children if c.dep_ in SUBJECTS for t in c.subtree}
+        subjects = _subject_tokens(token)
         clause = [
             t
             for t in token.subtree
@@ -591,9 +590,8 @@ class Coder:
             return [
                 self.resolver.mention(token, Entity(code, "GOV", f"government of {code}"), sent)
             ]
-        state = {"GOV", "MIL", "COP", "SPY", "JUD", "LEG"}
         # Non-state actors act against the state; the state acts against non-state groups.
-        wanted = state if all(m.entity.sector in NON_STATE for m in actors) else NON_STATE
+        wanted = STATE if all(m.entity.sector in NON_STATE for m in actors) else NON_STATE
         for target in token.subtree:
             if target.i in subjects or target.pos_ not in ("NOUN", "PROPN"):
                 continue
@@ -609,7 +607,7 @@ class Coder:
         """No slot named a recipient: the party named closest to the trigger within its own
         clause ("offered to hand over to Britain two suspects", "demanded that the US cancel"),
         or the owner of what the action is aimed at ("rejected Iraq's proposal")."""
-        subjects = {t.i for c in token.children if c.dep_ in SUBJECTS for t in c.subtree}
+        subjects = _subject_tokens(token)
         if token.lemma_.lower() in TOPIC_VERBS:
             # what is discussed is not who it is discussed with ("discussed efforts against X")
             subjects |= {t.i for c in token.children if c.dep_ == "dobj" for t in c.subtree}
@@ -639,7 +637,10 @@ class Coder:
         if not actor_codes & set(border.countries):
             return []
         others = [code for code in border.countries if code not in actor_codes]
-        return [self.resolver.mention(border.token, self._country_entity(c), sent) for c in others]
+        return [
+            self.resolver.mention(border.token, self.resolver.country_entity(c), sent)
+            for c in others
+        ]
 
     def _border(
         self, token: Token, sent: Span, claimant: ActorMention | None, actors: list[ActorMention]
@@ -679,7 +680,7 @@ class Coder:
             for place in _prep_objects(token, word) + (_prep_objects(obj, word) if obj else []):
                 code = self.resolver.country_of(place)
                 if code is not None and code not in codes:
-                    return [self.resolver.mention(place, self._country_entity(code), sent)]
+                    return [self.resolver.mention(place, self.resolver.country_entity(code), sent)]
         return []
 
     def _counterpart(
@@ -693,7 +694,9 @@ class Coder:
             return []
         others = [code for code in pair if code not in codes]
         return (
-            [self.resolver.mention(token, self._country_entity(others[0]), sent)] if others else []
+            [self.resolver.mention(token, self.resolver.country_entity(others[0]), sent)]
+            if others
+            else []
         )
 
     def _speaker(self, fr: Frame, sent: Span) -> ActorMention | None:
@@ -806,7 +809,46 @@ class Coder:
         actor_codes = {m.entity.code for m in actors}
         third_party = claimant is not None and claimant.entity.code not in actor_codes
         status = decide_status(fr.statuses, third_party_claim=third_party)
-        event = rule.event
+        event, mode, status = self._convention(
+            token, rule.event, mode, status, fr, obj, border, actors
+        )
+        if claimant is not None and _obliged(token) and event in OBLIGED_MODES:
+            # "..., saying he must resign": the speaker demands it of the actor (PLOVER REQUEST)
+            event, mode, status = EventType.REQUEST, OBLIGED_MODES[event], Status.ASSERTED
+            actors, recipients, claimant = [claimant], actors, None
+        confidence = (
+            rule.confidence - penalty - (0.1 if claimant is None and fr.speech_verb else 0.0)
+        )
+        particle = [c for c in token.children if c.lower_ == _particle(token) and c.i > token.i][:1]
+        words = [token, *particle] + ([obj] if obj is not None else [])
+        return Candidate(
+            trigger=token,
+            rule=rule,
+            event=event,
+            mode=mode,
+            context=rule.context,
+            actors=actors,
+            recipients=recipients,
+            claimed_by=claimant if claimant is not None and claimant.entity.code else None,
+            status=status,
+            confidence=max(0.05, min(1.0, confidence)),
+            words=sorted(words, key=lambda t: t.i),
+            border=border,
+        )
+
+    def _convention(
+        self,
+        token: Token,
+        event: EventType,
+        mode: str | None,
+        status: Status,
+        fr: Frame,
+        obj: Token | None,
+        border: BorderRef | None,
+        actors: list[ActorMention],
+    ) -> tuple[EventType, str | None, Status]:
+        """PLOVER's coding conventions: what a rule's event becomes given its status and
+        company (a promised retreat is a concession, a refused one a rejection ...)."""
         if event == EventType.RETREAT and status == Status.PLANNED:
             event, mode = EventType.CONCEDE, None  # PLOVER: a promised retreat is a concession
         elif event in PROMISABLE and status == Status.PLANNED:
@@ -833,29 +875,7 @@ class Coder:
         elif event in REFUSABLE and status == Status.NEGATED and _future(token):
             # "would not provide support": a refusal, which has happened (PLOVER REJECT)
             event, mode, status = EventType.REJECT, REFUSABLE[event], Status.ASSERTED
-        if claimant is not None and _obliged(token) and event in OBLIGED_MODES:
-            # "..., saying he must resign": the speaker demands it of the actor (PLOVER REQUEST)
-            event, mode, status = EventType.REQUEST, OBLIGED_MODES[event], Status.ASSERTED
-            actors, recipients, claimant = [claimant], actors, None
-        confidence = (
-            rule.confidence - penalty - (0.1 if claimant is None and fr.speech_verb else 0.0)
-        )
-        particle = [c for c in token.children if c.lower_ == _particle(token) and c.i > token.i][:1]
-        words = [token, *particle] + ([obj] if obj is not None else [])
-        return Candidate(
-            trigger=token,
-            rule=rule,
-            event=event,
-            mode=mode,
-            context=rule.context,
-            actors=actors,
-            recipients=recipients,
-            claimed_by=claimant if claimant is not None and claimant.entity.code else None,
-            status=status,
-            confidence=max(0.05, min(1.0, confidence)),
-            words=sorted(words, key=lambda t: t.i),
-            border=border,
-        )
+        return event, mode, status
 
     def _accusations(self, coded: list[Candidate], sent: Span) -> list[Candidate]:
         """ "Belarus said Ukraine massed troops": the claim of a hostile act is an accusation."""

@@ -86,13 +86,9 @@ class Typer:
     index: dict[str, int]  # feature → row of ``weights``
     weights: npt.NDArray[np.float64]  # rows: features; columns: labels
     bias: npt.NDArray[np.float64]
-    trigger_lemmas: frozenset[str]  # lemmas seen as triggers in training
-    trigger_objects: dict[str, frozenset[str]]  # trigger lemma → objects it took in training
+    trigger_objects: dict[str, frozenset[str]]  # lemma seen as a trigger → objects it took
     corpus_sha256: str
     version: str  # the model file's own hash
-
-    def probabilities(self, token: Token, hints: Sequence[str] = ()) -> dict[str, float]:
-        return dict(zip(self.labels, self._softmax(features(token, hints)), strict=True))
 
     def best(self, token: Token, hints: Sequence[str] = ()) -> tuple[str, float]:
         probs = self._softmax(features(token, hints))
@@ -111,7 +107,7 @@ class Typer:
         context would open it for too many sentences for too little)."""
         none = self.labels.index(NONE)
         out = set()
-        for lemma in self.trigger_lemmas:
+        for lemma in self.trigger_objects:
             probs = self._softmax([f"w={lemma}", "pos=VERB", "tag=VBD"])
             probs[none] = 0.0
             if probs.max() >= threshold:
@@ -124,15 +120,15 @@ def typer_from_json(text: str, source: str) -> Typer:
         raw = json.loads(text)
         labels = tuple(raw["labels"])
         names = raw["features"]
-        weights = tuple(tuple(float(w) for w in row) for row in raw["weights"])
-        if len(names) != len(weights) or any(len(r) != len(labels) for r in weights):
+        weights = np.array(raw["weights"], dtype=np.float64)
+        bias = np.array(raw["bias"], dtype=np.float64)
+        if weights.shape != (len(names), len(labels)) or bias.shape != (len(labels),):
             raise ValueError("weights do not match features and labels")
         return Typer(
             labels=labels,
             index={name: i for i, name in enumerate(names)},
-            weights=np.array(weights, dtype=np.float64).reshape(len(names), len(labels)),
-            bias=np.array([float(b) for b in raw["bias"]], dtype=np.float64),
-            trigger_lemmas=frozenset(raw["trigger_lemmas"]),
+            weights=weights,
+            bias=bias,
             trigger_objects={k: frozenset(v) for k, v in raw["trigger_objects"].items()},
             corpus_sha256=str(raw["corpus_sha256"]),
             version=hashlib.sha256(text.encode("utf-8")).hexdigest()[:12],

@@ -109,7 +109,7 @@ PLACES = ("Krasny Bor", "Dolina", "Zarechye", "Ozerki", "Stary Most", "Lipki", "
 
 SLOT = re.compile(r"\{(\w+)\}")
 TRIGGER = re.compile(r"\[([^\]]+)\]")
-ACTOR_SLOTS = {"A", "Am", "Ag", "Aa", "Ac", "Ap"}
+PIECE = re.compile(f"{SLOT.pattern}|{TRIGGER.pattern}")  # a slot (group 1) or the trigger (2)
 RECIPIENT_SLOTS = {"R", "Rg", "Ra", "Rc", "Rm", "S"}
 HOSTILE = {
     EventType.MOBILIZE, EventType.ASSAULT, EventType.COERCE, EventType.SANCTION,
@@ -202,7 +202,7 @@ def _fill(template: Template, cast: dict[str, Country], rng: random.Random) -> F
     filled = Filled()
     position = 0
     text = template.text
-    for match in re.finditer(r"\{(\w+)\}|\[([^\]]+)\]", text):
+    for match in PIECE.finditer(text):
         filled.add(text[position : match.start()])
         if match.group(1):
             filled.add(values[match.group(1)]())

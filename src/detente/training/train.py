@@ -79,7 +79,6 @@ def train(corpus: Path) -> dict[str, Any]:
         "examples": len(ys),
         "labels": [str(label) for label in model.classes_],
         "bias": [round(float(b), 4) for b in model.intercept_],
-        "trigger_lemmas": sorted(lemmas),
         "trigger_objects": {lemma: sorted(objects) for lemma, objects in sorted(lemmas.items())},
         "features": [str(names[i]) for i in keep],
         "weights": [[round(float(w), 4) for w in weights[i]] for i in keep],
