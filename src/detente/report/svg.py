@@ -16,6 +16,15 @@ def _x(day: dt.date, first: dt.date, last: dt.date, left: float, width: float) -
     return left + width * (day - first).days / span
 
 
+def _opening(width: int, height: int, left: int, title: str) -> list[str]:
+    """The <svg> element of a chart and its title."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}" class="chart">',
+        f'<text x="{left}" y="18" class="title">{escape(title)}</text>',
+    ]
+
+
 def line_chart(
     days: Sequence[tuple[dt.date, float]],
     marks: Sequence[tuple[dt.date, str, str]],  # (day, label, colour)
@@ -41,9 +50,7 @@ def line_chart(
 
     points = " ".join(f"{_x(d, first, last, left, plot_w):.1f},{y(v):.1f}" for d, v in days)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(title)}" class="chart">',
-        f'<text x="{left}" y="18" class="title">{escape(title)}</text>',
+        *_opening(width, height, left, title),
         f'<line x1="{left}" x2="{left + plot_w}" y1="{y(0):.1f}" y2="{y(0):.1f}" class="zero"/>',
         f'<text x="{left - 6}" y="{y(high) + 4:.1f}" class="axis" text-anchor="end">{high:.0f}</text>',
         f'<text x="{left - 6}" y="{y(low) + 4:.1f}" class="axis" text-anchor="end">{low:.0f}</text>',
@@ -86,9 +93,7 @@ def stacked_bars(
     top_value = max((sum(q.values()) for _, q in weeks), default=1.0) or 1.0
     bar = plot_w / len(weeks)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(title)}" class="chart">',
-        f'<text x="{left}" y="18" class="title">{escape(title)}</text>',
+        *_opening(width, height, left, title),
         f'<text x="{left - 6}" y="{top + 4}" class="axis" text-anchor="end">{top_value:.0f}</text>',
     ]
     for i, (week, quads) in enumerate(weeks):
