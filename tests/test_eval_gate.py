@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from detente.evaluation import read_gold, score
+from detente.errors import DataFileError
 from detente.evaluation.gold import read_jsonl
 from detente.nlp.pipeline import Resources
 from tests.conftest import ROOT, SHARED
@@ -44,3 +45,10 @@ def test_eval_jsonl_gold_scores_our_own_format(res: Resources, tmp_path: Path) -
     report = score(read_jsonl(path), res).report()
     assert report["detection_f1"] == 1.0 and report["type_accuracy"] == 1.0
     assert report["actor_country_f1"] == 1.0 and report["no_event_right"] == 1.0
+
+
+def test_a_gold_file_that_is_not_text_is_named_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "readme.pdf"
+    path.write_bytes(b"%PDF-1.5\n\xd0\xd4\xc5\xd8\n")
+    with pytest.raises(DataFileError, match=r"readme\.pdf: not a gold file: not UTF-8 text$"):
+        read_gold(path)
