@@ -199,6 +199,9 @@ class Resolver:
             fuzzy = self._fuzzy(token, sent) or self._titled(token, sent)
             if fuzzy:
                 return fuzzy
+        found = self._organisation_compound(token, sent)
+        if found:
+            return found
         # Look through "numbers of X", "materials in the X media", appositions.
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ in LOOK_THROUGH_PREPS:
@@ -215,6 +218,15 @@ class Resolver:
                 found = self._resolve_one(child, sent, depth + 1)
                 if found:
                     return found
+        return []
+
+    def _organisation_compound(self, token: Token, sent: Span) -> list[ActorMention]:
+        """Members named by their organisation: "its European Community partners" are the EC's."""
+        for child in token.children:
+            if child.dep_ == "compound" and child.i < token.i:
+                entry = self.entry(child)
+                if entry is not None and entry.kind == "organization" and entry.country:
+                    return self._named(child, entry, sent)
         return []
 
     def _named(self, token: Token, entry: KBEntry, sent: Span) -> list[ActorMention]:
@@ -277,8 +289,38 @@ class Resolver:
             if tok.dep_ == "pobj" and code != own
         ]
         if not places and ethnic:
-            places = [code for _, code in self.clause_country(people) if code != own]
+            places = [code for _, code in self._clause_places(people) if code != own]
+        if not places and ethnic:
+            # "ethnic Albanians" are a minority: of the state the sentence is about
+            places = [
+                code
+                for t in group.sent
+                if t.i != group.i and (code := self.country_of(t)) not in (None, own)
+            ]
         return places[0] if places else None
+
+    def _clause_places(self, token: Token) -> list[tuple[Token, str]]:
+        """Countries named as places in the clause of a word ("killed ethnic Albanians in a
+        gunbattle in southern Serbia"), without entering other clauses."""
+        verb = token
+        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+            verb = verb.head
+        found: list[tuple[Token, str]] = []
+        frontier = [verb]
+        while frontier:
+            current = frontier.pop(0)
+            for child in current.children:
+                if child.dep_ == "prep":
+                    frontier.append(child)
+                elif child.dep_ == "pobj" and current.lower_ in ("in", "near", "inside"):
+                    code = self.country_of(child)
+                    if code is not None:
+                        found.append((child, code))
+                    else:
+                        frontier.append(child)
+                elif child.dep_ == "pobj":
+                    frontier.append(child)
+        return found
 
     def country_entity(self, code: str) -> Entity:
         country = self.kb.country(code)

@@ -54,6 +54,8 @@ INTENT_NOUNS = frozenset(
         "bid",
     }
 )
+# Nouns of asking: what their clause says is asked for, not done ("its demand that Israel ease").
+REQUEST_NOUNS = frozenset({"demand", "call", "appeal", "request", "plea"})
 SPEECH_NOUNS = frozenset(
     {
         "statement",
@@ -149,8 +151,14 @@ def frame(trigger: Token, lexicon: Lexicon) -> Frame:
             c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in current.children
         ):
             statuses.add(Status.HYPOTHETICAL)
-        if relation == "acl" and lemma in INTENT_NOUNS:
+        if relation == "acl" and lemma in REQUEST_NOUNS:
+            statuses.add(Status.HYPOTHETICAL)
+        elif relation == "acl" and lemma in INTENT_NOUNS:
             statuses.add(Status.PLANNED)
+        elif relation == "ccomp" and any(
+            c.dep_ == "dobj" and c.lemma_.lower() in REQUEST_NOUNS for c in parent.children
+        ):
+            statuses.add(Status.HYPOTHETICAL)  # "reiterated its demand today that Israel ease"
         if (
             relation in ("acl", "ccomp", "relcl")
             and lemma in SPEECH_NOUNS

@@ -71,6 +71,7 @@ PROMISABLE = frozenset({EventType.CONSULT, EventType.SUPPORT, EventType.COOPERAT
 REFUSABLE = {EventType.SUPPORT: "assist", EventType.COOPERATE: "assist", EventType.AID: "assist",
              EventType.CONSULT: "meet", EventType.RETREAT: "yield",
              EventType.CONCEDE: "yield"}  # fmt: skip
+UNREALISED = frozenset({Status.HYPOTHETICAL, Status.PLANNED, Status.NEGATED})
 POSTURE = frozenset({EventType.MOBILIZE, EventType.RETREAT, EventType.COERCE, EventType.ASSAULT})
 
 
@@ -99,12 +100,20 @@ def _is_country(code: str) -> bool:
 def _same_side(mention: ActorMention, actors: list[ActorMention], codes: set[str]) -> bool:
     """A recipient that is the actor itself (same country and sector, or a bare country)."""
     entity = mention.entity
-    if entity.code not in codes:
+    if entity.code not in codes or _against_own_state(mention, actors):
         return False
     if entity.sector is None:
         return True
     return any(
         a.entity.code == entity.code and a.entity.sector in (entity.sector, None) for a in actors
+    )
+
+
+def _against_own_state(mention: ActorMention, actors: list[ActorMention]) -> bool:
+    """People and groups acting against their own state ("ethnic Turks in Sweden protested
+    against Sweden's decision"): the state is a party of its own, not their side."""
+    return all(a.entity.sector in NON_STATE for a in actors) and (
+        mention.entity.sector is None or mention.entity.sector in STATE
     )
 
 
@@ -282,6 +291,30 @@ def _complement_object(token: Token) -> Token | None:
 
 
 SUBJECTS = ("nsubj", "nsubjpass", "csubj", "agent")
+
+
+# "the Syrian-backed Amal militia": the country behind a group is not the party acted on.
+SPONSORING = frozenset({"back", "sponsor", "support", "fund", "finance", "arm", "train", "inspire"})
+
+
+def _sponsor(token: Token) -> bool:
+    return token.dep_ in ("npadvmod", "amod", "compound") and (
+        token.head.lemma_.lower() in SPONSORING and token.head.tag_ == "VBN"
+    )
+
+
+def _clause_subjects(token: Token) -> list[Token]:
+    """Who a request is put to: the subject of its that-clause ("demanded that its partners
+    refuse", "its demand that Israel ease", "reiterated its demand today that Israel ease")."""
+    heads = [token]
+    if token.pos_ == "NOUN" and token.dep_ == "dobj":
+        heads.append(token.head)  # the clause often hangs on the verb that governs the noun
+    out: list[Token] = []
+    for head in heads:
+        for clause in head.children:
+            if clause.dep_ in ("ccomp", "acl") and clause.i > token.i:
+                out += [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return out
 
 
 def _speech_clause(token: Token, trigger: Token, speech: frozenset[str]) -> bool:
@@ -483,6 +516,15 @@ class Coder:
                     return self.resolver.resolve(child, sent)
         return []
 
+    def _patient(self, subject: Token, sent: Span) -> list[ActorMention]:
+        """Who a passive act was done to: its subject, or whose it is ("Ukrainian positions
+        were shelled", "a camp for Congolese refugees was attacked")."""
+        found = self.resolver.resolve(subject, sent) or self._owners(subject, sent)
+        for word in ("for", "of"):
+            for inner in _prep_objects(subject, word):
+                found = found or self.resolver.resolve(inner, sent) or self._owners(inner, sent)
+        return found
+
     def _nominal_actor(self, noun: Token, sent: Span) -> list[ActorMention]:
         for child in noun.children:
             if child.dep_ == "poss":
@@ -529,6 +571,8 @@ class Coder:
             found: list[ActorMention] = []
             if slot == "dobj" and obj is not None and not _passive(token):
                 found = self.resolver.resolve(obj, sent)
+            elif slot == "dobj" and obj is not None:
+                found = self._patient(obj, sent)
             elif slot == "dative":
                 for child in token.children:
                     if child.dep_ == "dative":
@@ -552,6 +596,9 @@ class Coder:
                     ]
             elif slot == "object_owner" and obj is not None:
                 found = self._owners(obj, sent)
+            elif slot == "clause_subject":
+                for subject in _clause_subjects(token):
+                    found += self.resolver.resolve(subject, sent) or self._owners(subject, sent)
             elif slot.startswith("object_") and obj is not None:
                 for target in _prep_objects(obj, slot[7:]):
                     found += self.resolver.resolve(target, sent)
@@ -618,6 +665,7 @@ class Coder:
             and t.i not in subjects
             and t.pos_ in ("NOUN", "PROPN")
             and t.dep_ not in ("compound",)
+            and not _sponsor(t)
             and not _speech_clause(t, token, self.lexicon.speech)
         ]
         for target in sorted(clause, key=lambda t: (abs(t.i - token.i), t.i < token.i)):
@@ -625,6 +673,7 @@ class Coder:
                 m
                 for m in (self.resolver.resolve(target, sent) or self._owners(target, sent))
                 if m.entity.code not in actor_codes  # one's own side: see _domestic
+                or _against_own_state(m, actors)
             ]
             if found:
                 return found
@@ -727,7 +776,9 @@ class Coder:
                 out.append(candidate)
         if self.typer is not None:
             out = [self._retyped(c, self.typer) for c in out]
-            out += self._learned(sent, self.typer, consumed | tried)
+            # a verb whose complement was coded ("refused to withdraw") is part of that event
+            governing = {c.trigger.head.i for c in out if c.trigger.dep_ == "xcomp"}
+            out += self._learned(sent, self.typer, consumed | tried | governing)
         out += self._accusations(out, sent)
         return out
 
@@ -859,8 +910,11 @@ class Coder:
             # a stated intent to attack is a threat, and the threat has been made (PLOVER)
             event, mode, status = EventType.THREATEN, "violence", Status.ASSERTED
         elif _refused(token, event):
-            # "refused to lift the curfew", "failed to reach agreement": a rejection (PLOVER)
-            event, mode, status = EventType.REJECT, REFUSABLE.get(event), Status.ASSERTED
+            # "refused to lift the curfew", "failed to reach agreement": a rejection (PLOVER),
+            # with the refusal's own status ("demanded that its partners refuse to ...")
+            refusal = decide_status(frame(token.head, self.lexicon).statuses, third_party_claim=False)
+            event, mode = EventType.REJECT, REFUSABLE.get(event)
+            status = refusal if refusal in UNREALISED else Status.ASSERTED
         elif (
             event == EventType.MOBILIZE
             and mode in ("weapons", None)

@@ -69,6 +69,7 @@ class ActorMatcher:
         spans = [
             Span(doc, start, end, label="ACTOR", span_id=self.keys[match])
             for match, start, end in matches
+            if end == len(doc) or doc[end].text != "$"  # "US $50 million" is money, not a party
         ]
         chosen = filter_spans(spans)
         taken = {i for span in chosen for i in range(span.start, span.end)}

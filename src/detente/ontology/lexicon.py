@@ -15,6 +15,7 @@ from detente.records import EventType
 RECIPIENT_SLOTS = frozenset(
     {
         "complement",
+        "clause_subject",
         "dobj",
         "dative",
         "object_owner",
