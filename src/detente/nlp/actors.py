@@ -70,6 +70,17 @@ def actor_spans(doc: Doc) -> dict[int, Span]:
     return found
 
 
+def _listed(token: Token) -> list[Token]:
+    """The rest of a list the parser took for an apposition ("the US, Russia, and Switzerland":
+    Russia an apposition with Switzerland its conjunct). An apposition without a conjunct names
+    the same actor again ("Kofi Annan, the UN secretary-general") and is not listed."""
+    out: list[Token] = []
+    for child in token.children:
+        if child.dep_ == "appos" and child.pos_ == "PROPN" and child.conjuncts:
+            out += [child, *child.conjuncts]
+    return out
+
+
 class Resolver:
     """Resolves tokens of one parsed document to actor mentions."""
 
@@ -168,7 +179,7 @@ class Resolver:
     def resolve(self, token: Token, sent: Span, *, conjuncts: bool = True) -> list[ActorMention]:
         found = self._resolve_one(token, sent, depth=0)
         if conjuncts:
-            for conj in token.conjuncts:
+            for conj in [*token.conjuncts, *_listed(token)]:
                 if conj.i > token.i:
                     found += self._resolve_one(conj, sent, depth=0)
         unique: dict[tuple[str, str | None, str | None], ActorMention] = {}

@@ -56,6 +56,28 @@ INTENT_NOUNS = frozenset(
 )
 # Nouns of asking: what their clause says is asked for, not done ("its demand that Israel ease").
 REQUEST_NOUNS = frozenset({"demand", "call", "appeal", "request", "plea"})
+# Nouns an infinitive can complement: whose act it is ("the Romanian move to free activists").
+COMPLEMENTED_NOUNS = INTENT_NOUNS | REQUEST_NOUNS | {"move", "step", "attempt", "effort", "order"}
+
+
+def complemented_noun(token: Token) -> Token | None:
+    """The noun an infinitive complements ("the Pakistani demand to withdraw"), also where the
+    parser hung the infinitive on the verb that governs the noun."""
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
+        return None
+    if token.dep_ == "acl" and token.head.lemma_.lower() in COMPLEMENTED_NOUNS:
+        return token.head
+    if token.dep_ == "advcl":
+        for noun in token.head.children:
+            if (
+                noun.dep_ == "dobj"
+                and noun.right_edge.i == token.left_edge.i - 1
+                and noun.lemma_.lower() in COMPLEMENTED_NOUNS
+            ):
+                return noun
+    return None
+
+
 SPEECH_NOUNS = frozenset(
     {
         "statement",
@@ -68,6 +90,7 @@ SPEECH_NOUNS = frozenset(
         "warning",
         "message",
         "note",
+        "reminder",
     }
 )
 _PRIORITY = [Status.NEGATED, Status.DENIED, Status.HYPOTHETICAL, Status.PLANNED, Status.ALLEGED]
@@ -116,6 +139,12 @@ def _own_statuses(token: Token, lexicon: Lexicon) -> set[Status]:
 
 def frame(trigger: Token, lexicon: Lexicon) -> Frame:
     statuses = _own_statuses(trigger, lexicon)
+    noun = complemented_noun(trigger)
+    if noun is not None and trigger.dep_ == "advcl":  # read as the noun's complement
+        if noun.lemma_.lower() in REQUEST_NOUNS:
+            statuses.add(Status.HYPOTHETICAL)
+        elif noun.lemma_.lower() in INTENT_NOUNS:
+            statuses.add(Status.PLANNED)
     chain = [
         trigger,
         *[t for t in trigger.ancestors if t.dep_ == "xcomp" or t.i == trigger.head.i],
@@ -139,7 +168,13 @@ def frame(trigger: Token, lexicon: Lexicon) -> Frame:
             statuses.add(Status.PLANNED)
         elif relation in ("xcomp", "ccomp") and lemma in lexicon.ordering and ordered is None:
             ordered = parent
-        elif relation in ("xcomp", "ccomp") and lemma in lexicon.requesting:
+        elif (
+            relation in ("xcomp", "ccomp")
+            or (
+                relation == "advcl"
+                and any(c.dep_ == "mark" and c.lower_ == "for" for c in current.children)
+            )
+        ) and lemma in lexicon.requesting:
             statuses.add(Status.HYPOTHETICAL)  # asked for ("demanded that the US cancel")
         elif relation in ("xcomp", "pcomp", "pobj") and lemma in lexicon.negating:
             statuses.add(Status.NEGATED)

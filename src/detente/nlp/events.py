@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from detente.nlp.actors import Resolver
-from detente.nlp.attribution import INTENT_NOUNS, Frame, decide_status, frame
+from detente.nlp.attribution import (
+    REQUEST_NOUNS,
+    Frame,
+    complemented_noun,
+    decide_status,
+    frame,
+)
 from detente.nlp.borders import BorderRef, border_countries, find_border
 from detente.nlp.typer import NONE, Typer
 from detente.ontology import Lexicon, Ontology, Rule
@@ -73,6 +79,70 @@ REFUSABLE = {EventType.SUPPORT: "assist", EventType.COOPERATE: "assist", EventTy
              EventType.CONCEDE: "yield"}  # fmt: skip
 UNREALISED = frozenset({Status.HYPOTHETICAL, Status.PLANNED, Status.NEGATED})
 POSTURE = frozenset({EventType.MOBILIZE, EventType.RETREAT, EventType.COERCE, EventType.ASSAULT})
+
+
+def _linked(a: Token, b: Token) -> bool:
+    """Whether b is a step of the same course of action as a: its purpose or a coordinated or
+    accompanying act ("opened fire to disperse demonstrators, killing one and arresting 12")."""
+    return (a.head.i == b.i and a.dep_ in CHAINED) or (b.head.i == a.i and b.dep_ in CHAINED)
+
+
+CHAINED = frozenset({"advcl", "xcomp", "conj"})
+
+
+def _share_targets(coded: list[Candidate]) -> None:
+    """An act with no named target, done by the same actor in the course of another act of the
+    sentence, is aimed at that act's target ("sent experts to Bosnia to investigate")."""
+    for _ in range(3):
+        changed = False
+        for candidate in coded:
+            if candidate.recipients:
+                continue
+            codes = {m.entity.code for m in candidate.actors}
+            for other in coded:
+                if (
+                    other.recipients
+                    and {m.entity.code for m in other.actors} == codes
+                    and _linked(candidate.trigger, other.trigger)
+                ):
+                    candidate.recipients = list(other.recipients)
+                    changed = True
+                    break
+        if not changed:
+            return
+
+
+def _without_topics(coded: list[Candidate]) -> list[Candidate]:
+    """What a reaction is about is not an event of its own ("condemned the Polish decision to
+    expel its diplomats", "rejected the demand to withdraw"): as with the topic of a protest,
+    PLOVER codes the reaction."""
+    triggers = {c.trigger.i for c in coded}
+    kept = []
+    for candidate in coded:
+        noun = complemented_noun(candidate.trigger)
+        if noun is not None and noun.dep_ == "dobj" and noun.head.i in triggers:
+            continue
+        kept.append(candidate)
+    return kept
+
+
+def _promised_targets(coded: list[Candidate]) -> None:
+    """A promise is made to those the promised act is aimed at ("agreed to lift embargoes on
+    Iran, Libya and Sudan": AGREE with all three), besides any partner it names."""
+    for promise in coded:
+        if promise.event != EventType.AGREE or promise.rule.event != EventType.AGREE:
+            continue
+        codes = {m.entity.code for m in promise.actors}
+        for act in coded:
+            if (
+                act.trigger.head.i == promise.trigger.i
+                and act.trigger.dep_ == "xcomp"
+                and {m.entity.code for m in act.actors} == codes
+            ):
+                named = {m.entity.code for m in act.recipients}
+                promise.recipients = list(act.recipients) + [
+                    m for m in promise.recipients if m.entity.code not in named
+                ]
 
 
 @dataclass
@@ -303,6 +373,40 @@ def _sponsor(token: Token) -> bool:
     )
 
 
+BORDER_WORDS = frozenset({"border", "frontier", "boundary"})
+
+
+def _located_by_border(token: Token, event: EventType) -> frozenset[int]:
+    """Words that only say where an act aimed at its object took place ("captured a stronghold
+    on the Thai border"): the border and the countries that name it. A move of forces to a
+    border faces the other side, so posture events keep them."""
+    if event in (EventType.MOBILIZE, EventType.RETREAT) or direct_object(token) is None:
+        return frozenset()
+    out: set[int] = set()
+    for t in token.subtree:
+        if t.lemma_.lower() in BORDER_WORDS and t.dep_ == "pobj":
+            out.add(t.i)
+            out |= {c.i for c in t.children if c.dep_ in ("amod", "compound", "poss", "nmod")}
+    return frozenset(out)
+
+
+def _described(trigger: Token) -> bool:
+    """A participle that describes a noun ("inspectors probing suspect sites"): background to
+    a statement, not what the statement claims."""
+    return trigger.dep_ == "acl" and trigger.tag_ == "VBG"
+
+
+def _modifier_lemmas(noun: Token) -> set[str]:
+    return {c.lemma_.lower() for c in noun.children if c.dep_ in ("compound", "amod", "nmod")}
+
+
+def _clause_mark(clause: Token) -> str | None:
+    """The word that opens a subordinate clause ("pushing for the US to support": "for")."""
+    if clause.dep_ not in ("advcl", "ccomp", "acl"):
+        return None
+    return next((c.lower_ for c in clause.children if c.dep_ == "mark"), None)
+
+
 def _clause_subjects(token: Token) -> list[Token]:
     """Who a request is put to: the subject of its that-clause ("demanded that its partners
     refuse", "its demand that Israel ease", "reiterated its demand today that Israel ease")."""
@@ -312,7 +416,9 @@ def _clause_subjects(token: Token) -> list[Token]:
     out: list[Token] = []
     for head in heads:
         for clause in head.children:
-            if clause.dep_ in ("ccomp", "acl") and clause.i > token.i:
+            if clause.i > token.i and (
+                clause.dep_ in ("ccomp", "acl") or _clause_mark(clause) == "for"
+            ):
                 out += [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
     return out
 
@@ -368,6 +474,8 @@ class Matcher:
         else:
             return None
         for rule in rules:
+            if nominal and rule.objects and not _modifier_lemmas(token) & rule.objects:
+                continue  # a noun rule's objects are its modifiers ("hunger strike")
             if nominal or self._conditions(token, rule):
                 return rule
         return None
@@ -387,7 +495,8 @@ class Matcher:
         if rule.object_required and (obj is None or not object_lemmas(obj) & rule.objects):
             return False
         if rule.preps and not any(
-            c.dep_ == "prep" and c.lower_ in rule.preps for c in token.children
+            (c.dep_ == "prep" and c.lower_ in rule.preps) or _clause_mark(c) in rule.preps
+            for c in token.children
         ):
             return False
         if rule.bare and any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in token.children):
@@ -480,10 +589,18 @@ class Coder:
             subject = _subject(head) or self._inherited_subject(head, fr)
             return (self.resolver.resolve(subject, sent) if subject is not None else []), 0.1
         subject = _subject(token)
-        if subject is None and token.dep_ == "acl" and token.head.lemma_.lower() in INTENT_NOUNS:
-            owner = next((c for c in token.head.children if c.dep_ == "poss"), None)
-            if owner is not None:
-                return self.resolver.resolve(owner, sent), 0.05
+        if subject is None and token.dep_ == "acl" and token.tag_ == "VBG":
+            # "UN inspectors probing suspect sites": the noun does what its participle says
+            found = self.resolver.resolve(token.head, sent)
+            if found:
+                return found, 0.05
+        noun = complemented_noun(token)
+        if subject is None and noun is not None and noun.lemma_.lower() not in REQUEST_NOUNS:
+            # "the Romanian move to free activists": the owner of the move frees them (one
+            # asked to act is not the asker, so a demand's owner is not its actor)
+            owner = self._nominal_actor(noun, sent)
+            if owner:
+                return owner, 0.05
         if subject is None:
             subject = self._inherited_subject(token, fr)
             penalty = 0.05
@@ -601,7 +718,7 @@ class Coder:
                     found += self.resolver.resolve(subject, sent) or self._owners(subject, sent)
             elif slot.startswith("object_") and obj is not None:
                 for target in _prep_objects(obj, slot[7:]):
-                    found += self.resolver.resolve(target, sent)
+                    found += self.resolver.resolve(target, sent) or self._owners(target, sent)
             elif slot == "border" and border is not None:
                 found = self._border_recipients(border, actor_codes, sent)
             found = [m for m in found if not _same_side(m, actors, actor_codes)]
@@ -609,12 +726,18 @@ class Coder:
                 return found
         if rule.event in (EventType.MOBILIZE, EventType.RETREAT) and "border" in rule.recipient:
             return []  # a move near a border faces its other side (decided by the caller)
-        return self._nearest_party(token, sent, actors, actor_codes) or self._domestic(
-            token, rule, sent, actors
+        located = _located_by_border(token, rule.event)
+        return self._nearest_party(token, sent, actors, actor_codes, located) or self._domestic(
+            token, rule, sent, actors, located
         )
 
     def _domestic(
-        self, token: Token, rule: Rule, sent: Span, actors: list[ActorMention]
+        self,
+        token: Token,
+        rule: Rule,
+        sent: Span,
+        actors: list[ActorMention],
+        located: frozenset[int] = frozenset(),
     ) -> list[ActorMention]:
         """Nobody abroad is named: an act within one country. People in the street protest and
         demand of their own government; police and troops act against groups of their own
@@ -627,7 +750,9 @@ class Coder:
         clause = [
             t
             for t in token.subtree
-            if t.i not in subjects and not _speech_clause(t, token, self.lexicon.speech)
+            if t.i not in subjects
+            and t.i not in located
+            and not _speech_clause(t, token, self.lexicon.speech)
         ]
         if any(self.resolver.country_of(t) not in (None, code) for t in clause):
             return []  # another country is named in the act: not a domestic affair
@@ -649,7 +774,12 @@ class Coder:
         return []
 
     def _nearest_party(
-        self, token: Token, sent: Span, actors: list[ActorMention], actor_codes: set[str]
+        self,
+        token: Token,
+        sent: Span,
+        actors: list[ActorMention],
+        actor_codes: set[str],
+        located: frozenset[int] = frozenset(),
     ) -> list[ActorMention]:
         """No slot named a recipient: the party named closest to the trigger within its own
         clause ("offered to hand over to Britain two suspects", "demanded that the US cancel"),
@@ -666,6 +796,7 @@ class Coder:
             and t.pos_ in ("NOUN", "PROPN")
             and t.dep_ not in ("compound",)
             and not _sponsor(t)
+            and t.i not in located
             and not _speech_clause(t, token, self.lexicon.speech)
         ]
         for target in sorted(clause, key=lambda t: (abs(t.i - token.i), t.i < token.i)):
@@ -779,6 +910,9 @@ class Coder:
             # a verb whose complement was coded ("refused to withdraw") is part of that event
             governing = {c.trigger.head.i for c in out if c.trigger.dep_ == "xcomp"}
             out += self._learned(sent, self.typer, consumed | tried | governing)
+        out = _without_topics(out)
+        _share_targets(out)
+        _promised_targets(out)
         out += self._accusations(out, sent)
         return out
 
@@ -845,6 +979,11 @@ class Coder:
                 token, actors, sent
             )
             penalty += 0.1 if recipients else 0.0
+        if rule.event == EventType.PROTEST and not recipients:
+            # foreigners protesting in a country's capital face its government
+            recipients = self._host(token, obj, actors, sent) or (
+                self._host(token.head, None, actors, sent) if rule.nominal else []
+            )
         if rule.event == EventType.CONSULT and not recipients and len(actors) < 2:
             return None  # a meeting needs a counterpart
         mode = rule.mode
@@ -926,6 +1065,8 @@ class Coder:
             event, mode = EventType.AID, None  # "sent arms to Pakistan": military aid
         elif event == EventType.COERCE and mode == "restrict" and _crowd(actors):
             event, mode = EventType.PROTEST, "obstruct"  # protesters blocking roads
+        elif event == EventType.ASSAULT and mode == "destroy" and _crowd(actors):
+            event, mode = EventType.PROTEST, "riot"  # protesters wrecking property (PLOVER riot)
         elif event in REFUSABLE and status == Status.NEGATED and _future(token):
             # "would not provide support": a refusal, which has happened (PLOVER REJECT)
             event, mode, status = EventType.REJECT, REFUSABLE[event], Status.ASSERTED
@@ -950,6 +1091,8 @@ class Coder:
             verb = fr.accused_by or fr.speech_verb
             if verb is None or verb.lemma_.lower() in self.lexicon.deny_verbs:
                 continue
+            if _described(candidate.trigger):
+                continue  # "must cooperate with inspectors probing sites": a description
             targets = [m for m in candidate.actors if m.entity.code != claimant.entity.code]
             key_targets = [m for m in targets if (verb.i, m.entity.code) not in seen]
             if not key_targets or any(

@@ -26,6 +26,7 @@ RECIPIENT_SLOTS = frozenset(
         "object_of",
         "object_on",
         "object_against",
+        "object_in",
         "object_outside",
     }
 )
