@@ -117,13 +117,22 @@ def _without_topics(coded: list[Candidate]) -> list[Candidate]:
     expel its diplomats", "rejected the demand to withdraw"): as with the topic of a protest,
     PLOVER codes the reaction."""
     triggers = {c.trigger.i for c in coded}
+    threats = {c.trigger.i for c in coded if c.event == EventType.THREATEN}
     kept = []
     for candidate in coded:
         noun = complemented_noun(candidate.trigger)
         if noun is not None and noun.dep_ == "dobj" and noun.head.i in triggers:
             continue
+        if _condition(candidate.trigger) and any(a.i in threats for a in candidate.trigger.ancestors):
+            continue  # "warned of a response if its aircraft entered": the threat's condition
         kept.append(candidate)
     return kept
+
+
+def _condition(token: Token) -> bool:
+    return token.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in token.children
+    )
 
 
 def _promised_targets(coded: list[Candidate]) -> None:
@@ -182,7 +191,7 @@ def _same_side(mention: ActorMention, actors: list[ActorMention], codes: set[str
 def _against_own_state(mention: ActorMention, actors: list[ActorMention]) -> bool:
     """People and groups acting against their own state ("ethnic Turks in Sweden protested
     against Sweden's decision"): the state is a party of its own, not their side."""
-    return all(a.entity.sector in NON_STATE for a in actors) and (
+    return all(a.entity.sector in CROWDS for a in actors) and (
         mention.entity.sector is None or mention.entity.sector in STATE
     )
 
