@@ -27,6 +27,7 @@ RECIPIENT_SLOTS = frozenset(
         "object_on",
         "object_against",
         "object_in",
+        "object_into",
         "object_outside",
     }
 )
