@@ -33,11 +33,23 @@ def kb():  # type: ignore[no-untyped-def]
         ("Rinkēvičs", "2022-03-01", "Edgars Rinkevics", "Minister of Foreign Affairs of Latvia"),
         ("Baerbock", "2023-02-01", "Annalena Baerbock", "Minister of Foreign Affairs of Germany"),
         ("Tokayev", "2022-01-05", "Kassym-Jomart Tokayev", "President of Kazakhstan"),
+        ("Bolojan", "2025-03-01", "Ilie Bolojan", "Acting President of Romania"),
+        ("Bolojan", "2025-08-01", "Ilie Bolojan", "Prime Minister of Romania"),
+        ("Babiš", "2019-05-01", "Andrej Babis", "Prime Minister of Czechia"),
+        ("Babis", "2026-02-01", "Andrej Babis", "Prime Minister of Czechia"),
+        ("Dendias", "2021-05-01", "Nikos Dendias", "Minister of Foreign Affairs of Greece"),
+        ("Dendias", "2024-05-01", "Nikos Dendias", "Minister of Defence of Greece"),
+        ("Motegi", "2025-11-01", "Toshimitsu Motegi", "Minister of Foreign Affairs of Japan"),
     ],
 )  # fmt: skip
 def test_actors_dated_roles(kb, name: str, day: str, who: str, role: str) -> None:  # type: ignore[no-untyped-def]
     (entity,) = kb.lookup(name, dt.date.fromisoformat(day))
     assert entity.name == who and entity.role == role
+
+
+def test_actors_a_term_known_to_end_ends(kb) -> None:  # type: ignore[no-untyped-def]
+    (entity,) = kb.lookup("Fiala", dt.date(2026, 1, 5))
+    assert entity.code == "CZE" and entity.role is None
 
 
 def test_actors_out_of_office_is_a_former_official(kb) -> None:  # type: ignore[no-untyped-def]

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from detente.evaluation import read_gold, score
 from detente.errors import DataFileError
+from detente.evaluation import read_gold, score
 from detente.evaluation.gold import read_jsonl
 from detente.nlp.pipeline import Resources
 from tests.conftest import ROOT, SHARED

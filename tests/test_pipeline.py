@@ -142,6 +142,16 @@ def test_pipeline_offsets_slice_the_document(res: Resources) -> None:
         ("Tajikistan turned down a proposal from Kyrgyzstn on the water dispute.", "REJECT", None, "TJK", "KGZ"),
         ("Latvia backed a NATO proposal on air policing.", "SUPPORT", None, "LVA", "IGO"),
         ("Turkey reinforced its troops in Syria on Monday.", "MOBILIZE", "troops", "TUR", "SYR"),
+        ("Lithuanian positions were shelled by Belarusian artillery overnight.", "ASSAULT", None, "BLR", "LTU"),
+        ("Poland demanded that its European Union partners close the border with Belarus.", "REQUEST", None, "POL", "EUR"),
+        ("The OSCE reiterated its demand today that Russia free the detained monitors.", "REQUEST", None, "IGO", "RUS"),
+        ("Estonia is pushing hard for Finland to close its eastern border.", "REQUEST", None, "EST", "FIN"),
+        ("Georgia agreed to lift restrictions on imports to Armenia and Azerbaijan.", "AGREE", None, "GEO", "AZE"),
+        ("Moldovan police opened fire to disperse separatist protesters, arresting nine.", "COERCE", "arrest", "MDA", "MDA"),
+        ("Russia launched an air strike against a depot near Kharkiv in Ukraine.", "ASSAULT", None, "RUS", "UKR"),
+        ("Latvian activists staged a protest in Minsk on Friday.", "PROTEST", None, "LVA", "BLR"),
+        ("Serbian troops killed two ethnic Albanians in a clash in southern Serbia.", "ASSAULT", None, "SRB", "SRB"),
+        ("Poland presented evidence against Belarus at the meeting.", "ACCUSE", "allege", "POL", "BLR"),
         # who an actor is
         ("Ethnic Hungarians in western Ukraine demanded more schools in their language.", "REQUEST", None, "UKR", None),
         ("The US commander in Poland held talks with the Lithuanian defence minister.", "CONSULT", None, "USA", "LTU"),
@@ -156,6 +166,24 @@ def test_pipeline_conventions_and_recipients(
     assert {a["code"] for a in found[0]["actor"]} == {actor}
     if recipient is not None:
         assert recipient in {r["code"] for r in found[0]["recipient"]}, found[0]["recipient"]
+
+
+def test_pipeline_sponsor_and_border_are_not_parties(res: Resources) -> None:
+    text = "Azerbaijani troops captured a rebel stronghold on the Iranian border after clashes."
+    (event,) = find(extract_text(text, res, published=PUB), "COERCE", actor="AZE")
+    assert "IRN" not in {r["code"] for r in event["recipient"]}
+    text = "Hezbollah declared a ceasefire after battles with the Syrian-backed Amal militia."
+    for coded in extract_text(text, res, published=PUB):
+        assert "SYR" not in {m.entity.code for m in coded.recipient}
+
+
+def test_pipeline_the_topic_of_a_reaction_is_no_event(res: Resources) -> None:
+    coded = extract_text(
+        "Riga condemned the Polish decision to expel its diplomats.", res, published=PUB
+    )
+    assert [e.event.value for e in coded] == ["ACCUSE"]
+    text = "Romania warned of a military response if Hungarian aircraft entered its airspace again."
+    assert [e.event.value for e in extract_text(text, res, published=PUB)] == ["THREATEN"]
 
 
 def test_pipeline_what_is_discussed_is_no_counterpart(res: Resources) -> None:

@@ -123,7 +123,9 @@ def _without_topics(coded: list[Candidate]) -> list[Candidate]:
         noun = complemented_noun(candidate.trigger)
         if noun is not None and noun.dep_ == "dobj" and noun.head.i in triggers:
             continue
-        if _condition(candidate.trigger) and any(a.i in threats for a in candidate.trigger.ancestors):
+        if _condition(candidate.trigger) and any(
+            a.i in threats for a in candidate.trigger.ancestors
+        ):
             continue  # "warned of a response if its aircraft entered": the threat's condition
         kept.append(candidate)
     return kept
@@ -1060,7 +1062,9 @@ class Coder:
         elif _refused(token, event):
             # "refused to lift the curfew", "failed to reach agreement": a rejection (PLOVER),
             # with the refusal's own status ("demanded that its partners refuse to ...")
-            refusal = decide_status(frame(token.head, self.lexicon).statuses, third_party_claim=False)
+            refusal = decide_status(
+                frame(token.head, self.lexicon).statuses, third_party_claim=False
+            )
             event, mode = EventType.REJECT, REFUSABLE.get(event)
             status = refusal if refusal in UNREALISED else Status.ASSERTED
         elif (
