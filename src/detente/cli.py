@@ -53,6 +53,16 @@ def output_options(default: str = "jsonl") -> Callable[[F], F]:
     return wrap
 
 
+def actors_option(fn: F) -> F:
+    return click.option(
+        "--actors",
+        "actor_files",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="Extra actor file (YAML) adding or overriding actors; repeatable.",
+    )(fn)
+
+
 def model_options(fn: F) -> F:
     fn = click.option(
         "--model",
@@ -60,13 +70,7 @@ def model_options(fn: F) -> F:
         show_default=True,
         help="Installed spaCy pipeline to parse with.",
     )(fn)
-    fn = click.option(
-        "--actors",
-        "actor_files",
-        multiple=True,
-        type=click.Path(path_type=Path),
-        help="Extra actor file (YAML) adding or overriding actors; repeatable.",
-    )(fn)
+    fn = actors_option(fn)
     return click.option(
         "--max-size",
         type=click.FloatRange(min=0.001),
@@ -481,13 +485,7 @@ def actors() -> None:
 @actors.command("lookup")
 @click.argument("name")
 @click.option("--date", "on", callback=_date, help="Resolve roles held on this date.")
-@click.option(
-    "--actors",
-    "actor_files",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Extra actor file (YAML); repeatable.",
-)
+@actors_option
 @output_options("table")
 def actors_lookup(name: str, on: dt.date | None, actor_files: tuple[Path, ...], fmt: str) -> None:
     """Print the entities NAME resolves to (country, sector, role on --date)."""

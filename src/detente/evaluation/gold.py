@@ -169,23 +169,12 @@ def read_jsonl(path: Path) -> list[GoldRecord]:
     return records
 
 
-def _is_utf8(path: Path) -> bool:
-    try:
-        path.read_text("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 def read_gold(path: Path) -> list[GoldRecord]:
     """Read a gold file, its kind told by its content."""
     try:
-        head = path.read_bytes()[:4096].decode("utf-8", errors="strict").lstrip()
-    except UnicodeDecodeError:
-        # A cut multi-byte character at the 4096th byte is still text; anything else is not.
-        if not _is_utf8(path):
-            raise DataFileError(str(path), "not a gold file: not UTF-8 text") from None
         head = path.read_text("utf-8")[:4096].lstrip()
+    except UnicodeDecodeError:
+        raise DataFileError(str(path), "not a gold file: not UTF-8 text") from None
     except OSError as exc:
         raise DataFileError(str(path), f"cannot be read ({exc.strerror})") from None
     if head.startswith("<?xml") or "<Validation>" in head:

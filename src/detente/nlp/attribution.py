@@ -60,10 +60,19 @@ REQUEST_NOUNS = frozenset({"demand", "call", "appeal", "request", "plea"})
 COMPLEMENTED_NOUNS = INTENT_NOUNS | REQUEST_NOUNS | {"move", "step", "attempt", "effort", "order"}
 
 
+def marks(clause: Token) -> set[str]:
+    """The words that open a clause ("if", "unless", "that", "for" in "pushing for X to")."""
+    return {c.lower_ for c in clause.children if c.dep_ == "mark"}
+
+
+def infinitive(token: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+
+
 def complemented_noun(token: Token) -> Token | None:
     """The noun an infinitive complements ("the Pakistani demand to withdraw"), also where the
     parser hung the infinitive on the verb that governs the noun."""
-    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
+    if not infinitive(token):
         return None
     if token.dep_ == "acl" and token.head.lemma_.lower() in COMPLEMENTED_NOUNS:
         return token.head
@@ -169,11 +178,7 @@ def frame(trigger: Token, lexicon: Lexicon) -> Frame:
         elif relation in ("xcomp", "ccomp") and lemma in lexicon.ordering and ordered is None:
             ordered = parent
         elif (
-            relation in ("xcomp", "ccomp")
-            or (
-                relation == "advcl"
-                and any(c.dep_ == "mark" and c.lower_ == "for" for c in current.children)
-            )
+            relation in ("xcomp", "ccomp") or (relation == "advcl" and "for" in marks(current))
         ) and lemma in lexicon.requesting:
             statuses.add(Status.HYPOTHETICAL)  # asked for ("demanded that the US cancel")
         elif relation in ("xcomp", "pcomp", "pobj") and lemma in lexicon.negating:
@@ -182,9 +187,7 @@ def frame(trigger: Token, lexicon: Lexicon) -> Frame:
             grand = parent.head
             if grand.lemma_.lower() in ("accuse", "blame", "charge", "suspect") and accused is None:
                 accused = grand
-        if relation == "advcl" and any(
-            c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in current.children
-        ):
+        if relation == "advcl" and marks(current) & _CONDITIONAL_MARKS:
             statuses.add(Status.HYPOTHETICAL)
         if relation == "acl" and lemma in REQUEST_NOUNS:
             statuses.add(Status.HYPOTHETICAL)
@@ -217,7 +220,7 @@ def frame(trigger: Token, lexicon: Lexicon) -> Frame:
         would
         and speech is not None
         and Status.HYPOTHETICAL in statuses
-        and not any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in trigger.children)
+        and not marks(trigger) & _CONDITIONAL_MARKS
     ):
         # "said Ukraine would keep ...": the future seen from the past, not a condition.
         statuses.discard(Status.HYPOTHETICAL)

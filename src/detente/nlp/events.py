@@ -18,6 +18,7 @@ from detente.nlp.attribution import (
     complemented_noun,
     decide_status,
     frame,
+    marks,
 )
 from detente.nlp.borders import BorderRef, border_countries, find_border
 from detente.nlp.typer import NONE, Typer
@@ -81,13 +82,18 @@ UNREALISED = frozenset({Status.HYPOTHETICAL, Status.PLANNED, Status.NEGATED})
 POSTURE = frozenset({EventType.MOBILIZE, EventType.RETREAT, EventType.COERCE, EventType.ASSAULT})
 
 
+CHAINED = frozenset({"advcl", "xcomp", "conj"})
+CLAUSES = frozenset({"advcl", "ccomp", "acl"})
+
+
+def _codes(mentions: list[ActorMention]) -> set[str]:
+    return {m.entity.code for m in mentions}
+
+
 def _linked(a: Token, b: Token) -> bool:
     """Whether b is a step of the same course of action as a: its purpose or a coordinated or
     accompanying act ("opened fire to disperse demonstrators, killing one and arresting 12")."""
     return (a.head.i == b.i and a.dep_ in CHAINED) or (b.head.i == a.i and b.dep_ in CHAINED)
-
-
-CHAINED = frozenset({"advcl", "xcomp", "conj"})
 
 
 def _share_targets(coded: list[Candidate]) -> None:
@@ -98,11 +104,11 @@ def _share_targets(coded: list[Candidate]) -> None:
         for candidate in coded:
             if candidate.recipients:
                 continue
-            codes = {m.entity.code for m in candidate.actors}
+            codes = _codes(candidate.actors)
             for other in coded:
                 if (
                     other.recipients
-                    and {m.entity.code for m in other.actors} == codes
+                    and _codes(other.actors) == codes
                     and _linked(candidate.trigger, other.trigger)
                 ):
                     candidate.recipients = list(other.recipients)
@@ -132,9 +138,7 @@ def _without_topics(coded: list[Candidate]) -> list[Candidate]:
 
 
 def _condition(token: Token) -> bool:
-    return token.dep_ == "advcl" and any(
-        c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in token.children
-    )
+    return token.dep_ == "advcl" and bool(marks(token) & {"if", "unless"})
 
 
 def _promised_targets(coded: list[Candidate]) -> None:
@@ -143,14 +147,14 @@ def _promised_targets(coded: list[Candidate]) -> None:
     for promise in coded:
         if promise.event != EventType.AGREE or promise.rule.event != EventType.AGREE:
             continue
-        codes = {m.entity.code for m in promise.actors}
+        codes = _codes(promise.actors)
         for act in coded:
             if (
                 act.trigger.head.i == promise.trigger.i
                 and act.trigger.dep_ == "xcomp"
-                and {m.entity.code for m in act.actors} == codes
+                and _codes(act.actors) == codes
             ):
-                named = {m.entity.code for m in act.recipients}
+                named = _codes(act.recipients)
                 promise.recipients = list(act.recipients) + [
                     m for m in promise.recipients if m.entity.code not in named
                 ]
@@ -411,13 +415,6 @@ def _modifier_lemmas(noun: Token) -> set[str]:
     return {c.lemma_.lower() for c in noun.children if c.dep_ in ("compound", "amod", "nmod")}
 
 
-def _clause_mark(clause: Token) -> str | None:
-    """The word that opens a subordinate clause ("pushing for the US to support": "for")."""
-    if clause.dep_ not in ("advcl", "ccomp", "acl"):
-        return None
-    return next((c.lower_ for c in clause.children if c.dep_ == "mark"), None)
-
-
 def _clause_subjects(token: Token) -> list[Token]:
     """Who a request is put to: the subject of its that-clause ("demanded that its partners
     refuse", "its demand that Israel ease", "reiterated its demand today that Israel ease")."""
@@ -428,7 +425,8 @@ def _clause_subjects(token: Token) -> list[Token]:
     for head in heads:
         for clause in head.children:
             if clause.i > token.i and (
-                clause.dep_ in ("ccomp", "acl") or _clause_mark(clause) == "for"
+                clause.dep_ in ("ccomp", "acl")
+                or (clause.dep_ == "advcl" and "for" in marks(clause))
             ):
                 out += [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
     return out
@@ -506,7 +504,8 @@ class Matcher:
         if rule.object_required and (obj is None or not object_lemmas(obj) & rule.objects):
             return False
         if rule.preps and not any(
-            (c.dep_ == "prep" and c.lower_ in rule.preps) or _clause_mark(c) in rule.preps
+            (c.dep_ == "prep" and c.lower_ in rule.preps)
+            or (c.dep_ in CLAUSES and marks(c) & rule.preps)
             for c in token.children
         ):
             return False
@@ -647,11 +646,11 @@ class Coder:
     def _patient(self, subject: Token, sent: Span) -> list[ActorMention]:
         """Who a passive act was done to: its subject, or whose it is ("Ukrainian positions
         were shelled", "a camp for Congolese refugees was attacked")."""
-        found = self.resolver.resolve(subject, sent) or self._owners(subject, sent)
-        for word in ("for", "of"):
-            for inner in _prep_objects(subject, word):
-                found = found or self.resolver.resolve(inner, sent) or self._owners(inner, sent)
-        return found
+        for target in (subject, *_prep_objects(subject, "for"), *_prep_objects(subject, "of")):
+            found = self.resolver.resolve(target, sent) or self._owners(target, sent)
+            if found:
+                return found
+        return []
 
     def _nominal_actor(self, noun: Token, sent: Span) -> list[ActorMention]:
         for child in noun.children:
@@ -694,7 +693,7 @@ class Coder:
         actors: list[ActorMention],
         border: BorderRef | None,
     ) -> list[ActorMention]:
-        actor_codes = {m.entity.code for m in actors}
+        actor_codes = _codes(actors)
         for slot in rule.recipient:
             found: list[ActorMention] = []
             if slot == "dobj" and obj is not None and not _passive(token):
@@ -748,7 +747,7 @@ class Coder:
         rule: Rule,
         sent: Span,
         actors: list[ActorMention],
-        located: frozenset[int] = frozenset(),
+        located: frozenset[int],
     ) -> list[ActorMention]:
         """Nobody abroad is named: an act within one country. People in the street protest and
         demand of their own government; police and troops act against groups of their own
@@ -790,7 +789,7 @@ class Coder:
         sent: Span,
         actors: list[ActorMention],
         actor_codes: set[str],
-        located: frozenset[int] = frozenset(),
+        located: frozenset[int],
     ) -> list[ActorMention]:
         """No slot named a recipient: the party named closest to the trigger within its own
         clause ("offered to hand over to Britain two suspects", "demanded that the US cancel"),
@@ -866,7 +865,7 @@ class Coder:
     ) -> list[ActorMention]:
         """Forces moved into or kept in another country face that country ("strengthened its
         forces in Lebanon", "sent troops into Syria")."""
-        codes = {m.entity.code for m in actors}
+        codes = _codes(actors)
         for word in ("in", "into"):
             for place in _prep_objects(token, word) + (_prep_objects(obj, word) if obj else []):
                 code = self.resolver.country_of(place)
@@ -880,7 +879,7 @@ class Coder:
         """A posture move with no named counterpart faces the other country of the document's
         current pair (the last border named, else the last two countries mentioned)."""
         pair = self.resolver.ctx.border_pair or tuple(self.resolver.ctx.pair())
-        codes = {m.entity.code for m in actors}
+        codes = _codes(actors)
         if len(pair) != 2 or not codes & set(pair):
             return []
         others = [code for code in pair if code not in codes]
@@ -1007,7 +1006,7 @@ class Coder:
                 if lemmas & refining:
                     mode = refined
                     break
-        actor_codes = {m.entity.code for m in actors}
+        actor_codes = _codes(actors)
         third_party = claimant is not None and claimant.entity.code not in actor_codes
         status = decide_status(fr.statuses, third_party_claim=third_party)
         event, mode, status = self._convention(
