@@ -232,9 +232,10 @@ class Resolver:
         return []
 
     def _organisation_compound(self, token: Token, sent: Span) -> list[ActorMention]:
-        """Members named by their organisation: "its European Community partners" are the EC's."""
+        """What is named by its organisation is the organisation's: "its European Community
+        partners", "a UN Security Council resolution"."""
         for child in token.children:
-            if child.dep_ == "compound" and child.i < token.i:
+            if child.dep_ in ("compound", "nmod") and child.i < token.i:
                 entry = self.entry(child)
                 if entry is not None and entry.kind == "organization" and entry.country:
                     return self._named(child, entry, sent)

@@ -629,19 +629,11 @@ class Coder:
         misspelt = self.resolver.country_of(obj)  # a country name with a typo
         if misspelt is not None:
             return [self.resolver.mention(obj, self.resolver.country_entity(misspelt), sent)]
-        owners = [
+        # (an organisation's, "the NATO plan", the resolver has already found)
+        return [
             self.resolver.mention(tok, self.resolver.country_entity(code), sent)
             for tok, code in self.resolver.country_modifiers(obj)
         ]
-        if owners:
-            return owners
-        # "a UN Security Council resolution", "the NATO plan": the organisation's
-        for child in obj.children:
-            if child.dep_ in ("compound", "poss", "nmod"):
-                entry = self.resolver.entry(child)
-                if entry is not None and entry.kind == "organization" and entry.country:
-                    return self.resolver.resolve(child, sent)
-        return []
 
     def _patient(self, subject: Token, sent: Span) -> list[ActorMention]:
         """Who a passive act was done to: its subject, or whose it is ("Ukrainian positions
