@@ -1,4 +1,6 @@
-"""Benchmarks: throughput and peak memory of `extract` beside the bare spaCy pipeline.
+"""Benchmarks: throughput and peak memory of `extract` and `ingest` beside the bare spaCy
+pipeline, on real-like news: the whole documents of our corpus's test split (never template
+sentences), the seeds and the demo; and the time of one long document at 10 KB, 100 KB and 1 MB.
 
 Run with ``make bench``. Each measurement runs in its own process so peak memory (max RSS) is its
 own. Results are printed and written to bench/out/results.json.
@@ -102,6 +104,60 @@ MEASURES: dict[str, Callable[[list[str]], dict[str, Any]]] = {
 }
 
 
+def measure_long(paths: list[str]) -> dict[str, Any]:
+    """One long document (the first path), coded alone: seconds and seconds per sentence."""
+    import detente
+
+    res = detente.load()
+    start = time.perf_counter()
+    sentences = events = 0
+    for item in detente.extract(paths[:1], res):
+        if isinstance(item, detente.Coded):
+            sentences += len(item.sentences)
+            events += len(item.events)
+    seconds = time.perf_counter() - start
+    return {"documents": 1, "sentences": sentences, "events": events, "seconds": seconds,
+            "ms_per_sentence": 1000 * seconds / max(1, sentences)}  # fmt: skip
+
+
+MEASURES["long"] = measure_long
+
+
+def news_split(path: Path, split: str = "test") -> Path:
+    """The corpus documents of one split as a detente JSONL corpus (id, title, text, published)."""
+    from detente.training.documents import read_corpus
+
+    docs, _ = read_corpus(ROOT / "corpus" / "docs")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        for doc in docs:
+            if doc.split == split:
+                title = doc.text.split("\n\n", 1)[0]
+                record = {"id": doc.id, "title": title, "text": doc.text,
+                          "published": doc.published.isoformat()}  # fmt: skip
+                out.write(json.dumps(record) + "\n")
+    return path
+
+
+def long_document(path: Path, size: int) -> Path:
+    """One document of about ``size`` bytes: the test split's paragraphs one after another."""
+    from detente.training.documents import read_corpus
+
+    docs, _ = read_corpus(ROOT / "corpus" / "docs")
+    paragraphs = [p for d in docs if d.split == "test" for p in d.text.split("\n\n")[1:]]
+    parts: list[str] = []
+    total = 0
+    while total < size:
+        for paragraph in paragraphs:
+            parts.append(paragraph)
+            total += len(paragraph) + 2
+            if total >= size:
+                break
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n\n".join(parts), encoding="utf-8")
+    return path
+
+
 def _child(kind: str, paths: list[str]) -> dict[str, Any]:
     result = subprocess.run(
         [sys.executable, "-m", "bench.run", "--child", kind, *paths],
@@ -119,7 +175,6 @@ HEADER = f"{'corpus':<16}{'run':<10}{'docs':>6}{'sents':>7}{'events':>7}{'sec':>
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--child", help=argparse.SUPPRESS)
-    parser.add_argument("--docs", type=int, default=2000, help="documents in the synthetic corpus")
     parser.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -128,14 +183,12 @@ def main() -> None:
         print(json.dumps(figures))
         return
 
-    from bench.corpus import write
-
-    synthetic = f"synthetic-{args.docs}"
+    synthetic = "news-test"
     corpora: dict[str, list[str]] = {"demo": [str(ROOT / "data" / "demo")]}
     seeds = SHARED / "seeds"
     if seeds.is_dir():
         corpora["seeds"] = [str(seeds)]
-    corpora[synthetic] = [str(write(OUT / f"{synthetic}.jsonl", args.docs))]
+    corpora[synthetic] = [str(news_split(OUT / "news-test.jsonl"))]
     results: dict[str, Any] = {"load": _child("load", [])}
     load = results["load"]
     print(f"load resources once: {load['seconds']:.2f} s, peak {load['peak_rss_mb']:.0f} MB")
@@ -171,6 +224,16 @@ def main() -> None:
         f"{two['incidents']} incidents; peak memory per worker {two['peak_worker_rss_mb']:.0f} MB, "
         f"parent {two['peak_rss_mb']:.0f} MB"
     )
+    results["long"] = {}
+    for size in (10_000, 100_000, 1_000_000):
+        path = long_document(OUT / f"long-{size // 1000}k.txt", size)
+        figures = _child("long", [str(path)])
+        results["long"][str(size)] = figures
+        print(
+            f"one document of {size // 1000} KB: {figures['sentences']} sentences in "
+            f"{figures['seconds']:.1f} s = {figures['ms_per_sentence']:.2f} ms/sentence, "
+            f"peak {figures['peak_rss_mb']:.0f} MB"
+        )
     from bench import analytics
 
     results["analytics"] = analytics.main()

@@ -26,6 +26,13 @@ def res() -> Resources:
 
 
 @pytest.fixture(scope="session")
+def rules_res() -> Resources:
+    """The rule-based coder alone (lexicon gate and rules, no learned detector): what
+    ``--rules-only`` runs, and where PLOVER's conventions are written down as rules."""
+    return detente.load(use_detector=False)
+
+
+@pytest.fixture(scope="session")
 def seeds() -> Path:
     if not SEEDS.is_dir():
         if os.environ.get("CI"):

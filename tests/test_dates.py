@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from detente.nlp.dates import choose_year, find_dates, resolve
-from detente.records import DateValue
+from detente.nlp.pipeline import Resources, code_document
+from detente.records import DateBasis, DateValue, Document
 
 REF = dt.date(2024, 8, 1)  # a Thursday
 
@@ -86,3 +87,28 @@ def test_dates_day_month_resolves_to_the_latest_past_occurrence(
         return
     (mention,) = find_dates(f"on {day.day} {day.strftime('%B')}")
     assert resolve(mention, reference) == DateValue(day.year, day.month, day.day)
+
+
+@pytest.mark.slow
+def test_dates_an_undated_event_in_a_dated_document_takes_its_publication_date(
+    rules_res: Resources,
+) -> None:
+    doc = Document(id="d", text="Belarus moved troops to the border with Ukraine.",
+                   published=dt.date(2024, 6, 20), language="en")  # fmt: skip
+    (event,) = code_document(doc, rules_res).events
+    assert event.date is not None and event.date.iso() == "2024-06-20"
+    assert event.date_basis == DateBasis.PUBLISHED
+
+
+@pytest.mark.slow
+def test_dates_a_relative_date_holds_for_its_own_clause_only(rules_res: Resources) -> None:
+    text = (
+        "Poland threatened on Friday to close its border with Belarus next month. "
+        "Lithuania moved troops to the border with Belarus."
+    )
+    doc = Document(id="r", text=text, published=dt.date(2024, 6, 20), language="en")
+    events = code_document(doc, rules_res).events
+    (moved,) = [e for e in events if e.event.value == "MOBILIZE"]
+    assert moved.date is not None and moved.date.iso() == "2024-06-20"
+    (threat,) = [e for e in events if e.event.value == "THREATEN"]
+    assert threat.date is not None and threat.date.iso() == "2024-06-14"  # when it was made

@@ -160,6 +160,32 @@ def test_read_non_english_is_skipped_with_reason(tmp_path: Path) -> None:
     assert isinstance(item, UnsupportedLanguageError) and "'ru'" in str(item)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police fire tear gas at protesters in Nairobi",
+        "Belarus accused Ukraine of massing troops.",
+        "Moscow says it was not involved.",
+        "Kyiv hits back at Minsk over drone claims",
+    ],
+)
+def test_read_short_english_is_english(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "short.jsonl"
+    path.write_text(json.dumps({"id": "r1", "text": text}) + "\n", "utf-8")
+    (doc,) = _read(path)
+    assert isinstance(doc, Document) and doc.language == "en"
+
+
+def test_read_a_skipped_record_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    records = [{"id": "fr-7", "text": "Le gouvernement a annoncé le retrait des troupes de la frontière."},
+               {"id": "en-1", "text": TEXT}]  # fmt: skip
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    skipped, doc = _read(path)
+    assert isinstance(skipped, UnsupportedLanguageError) and "(record fr-7)" in str(skipped)
+    assert isinstance(doc, Document) and doc.id == "en-1"
+
+
 def test_read_stdin_sniffs_the_format() -> None:
     record = json.dumps({"id": "s1", "text": TEXT})
     (doc,) = _read("-", stdin=record.encode())

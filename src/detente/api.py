@@ -59,10 +59,10 @@ class LoadOptions:
 
     model: str = DEFAULT_MODEL
     actor_files: tuple[Path, ...] = ()
-    typer: bool = True  # False: the rule-based coder alone
+    detector: bool = True  # False: the rule-based coder alone (lexicon gate and rules)
 
     def load(self) -> Resources:
-        return load(model=self.model, actor_files=self.actor_files, use_typer=self.typer)
+        return load(model=self.model, actor_files=self.actor_files, use_detector=self.detector)
 
 
 @dataclass

@@ -91,8 +91,8 @@ def db_option(fn: F) -> F:
     )(fn)
 
 
-def _resources(model: str, actor_files: Iterable[Path], *, typer: bool = True) -> Resources:
-    return api.LoadOptions(model, tuple(actor_files), typer=typer).load()
+def _resources(model: str, actor_files: Iterable[Path], *, detector: bool = True) -> Resources:
+    return api.LoadOptions(model, tuple(actor_files), detector=detector).load()
 
 
 def _report(error: InputError) -> None:
@@ -445,27 +445,47 @@ def report(db_url: str | None, dyad: tuple[str, str], output: Path) -> None:
     help="Output format.",
 )
 @click.option(
-    "--rules-only", is_flag=True, help="Score the rule-based coder without the trained typer."
+    "--rules-only",
+    is_flag=True,
+    help="Score the rule-based coder alone (lexicon rules, no learned detector).",
+)
+@click.option(
+    "--split",
+    type=click.Choice(["test", "dev", "train", "all"]),
+    default="test",
+    show_default=True,
+    help="Which documents of a news corpus (corpus/docs) to score.",
 )
 @model_options
 def evaluate_gold(
     gold: tuple[Path, ...],
     fmt: str,
     rules_only: bool,
+    split: str,
     model: str,
     actor_files: tuple[Path, ...],
     max_size: float,
 ) -> None:
-    """Score the coder against gold files (PLOVER JSON, PETRARCH XML, detente JSONL)."""
+    """Score the coder against gold files: PLOVER JSON, PETRARCH XML, detente JSONL records, or
+    a folder or file of detente's news corpus (whole documents, scored on --split)."""
     import json as jsonlib
 
     from detente.evaluation import Score, read_gold, score
+    from detente.evaluation.documents import score_documents
+    from detente.training.documents import is_corpus, read_corpus
 
-    res = _resources(model, actor_files, typer=not rules_only)
+    res = _resources(model, actor_files, detector=not rules_only)
     overall = Score()
     reports: dict[str, Any] = {}
     for path in gold:
-        single = score(read_gold(path), res)
+        if is_corpus(path):
+            docs, problems = read_corpus(path)
+            for problem in problems:
+                click.echo(f"detente: {problem}", err=True)
+            chosen = [d for d in docs if split in ("all", d.split)]
+            single = score_documents(chosen, res)
+        else:
+            single = score(read_gold(path), res)
         overall.add(single)
         reports[path.name] = {**single.report(), "confusion": single.matrix()}
     reports["overall"] = {**overall.report(), "confusion": overall.matrix()}

@@ -4,7 +4,11 @@ Predicted events of a text are matched one to one with its gold events (same typ
 overlapping actors, then any). Event detection counts matches against all predicted and all gold
 events; type accuracy, quad accuracy, mode accuracy and actor/recipient country F1 are computed
 over matched pairs; macro-F1 and the confusion matrix also count misses and spurious events
-(as NONE).
+(as NONE). Record-level figures count every gold record, missed ones included: ``record_recall``
+is the share of records with a gold event that get any event, ``top_type_accuracy`` the share
+whose surest coded event has a gold type (a record with no coded event is wrong). Only events
+coded as having happened or being planned count (``negated`` and ``hypothetical`` ones are the
+coder saying that nothing happened).
 """
 
 from __future__ import annotations
@@ -15,9 +19,16 @@ from typing import Any
 
 from detente.evaluation.gold import GoldEvent, GoldRecord, comparable
 from detente.nlp.pipeline import Resources, code_document
-from detente.records import Document, Event, EventType
+from detente.records import Document, Event, EventType, Status
 
 NONE = "NONE"
+COUNTED = frozenset({Status.ASSERTED, Status.ALLEGED, Status.DENIED, Status.PLANNED})
+
+
+def count_parties(counter: Counter[str], mine: set[str], theirs: set[str] | frozenset[str]) -> None:
+    counter["tp"] += len(mine & theirs)
+    counter["fp"] += len(mine - theirs)
+    counter["fn"] += len(theirs - mine)
 
 
 @dataclass
@@ -32,6 +43,13 @@ class Score:
     mode_right: int = 0
     empty_texts: int = 0  # gold texts with no codable event
     empty_right: int = 0  # ... where nothing was coded
+    date_total: int = 0
+    date_right: int = 0
+    status_total: int = 0
+    status_right: int = 0
+    event_records: int = 0  # records with at least one gold event
+    records_detected: int = 0  # ... that got any event
+    top_right: int = 0  # ... whose surest event has a gold type
     actor: Counter[str] = field(default_factory=Counter)  # tp, fp, fn
     recipient: Counter[str] = field(default_factory=Counter)
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -65,6 +83,10 @@ class Score:
             "actor_country_f1": f1(self.actor), "recipient_country_f1": f1(self.recipient),
             "mode_accuracy": ratio(self.mode_right, self.mode_total),
             "no_event_right": ratio(self.empty_right, self.empty_texts),
+            "date_accuracy": ratio(self.date_right, self.date_total),
+            "status_accuracy": ratio(self.status_right, self.status_total),
+            "record_recall": ratio(self.records_detected, self.event_records),
+            "top_type_accuracy": ratio(self.top_right, self.event_records),
         }  # fmt: skip
 
     def macro_f1(self) -> float | None:
@@ -105,8 +127,13 @@ def score(records: list[GoldRecord], res: Resources, total: Score | None = None)
     result = total or Score()
     for record in records:
         doc = Document(id=record.id, text=record.text, published=record.published, language="en")
-        predicted = list(code_document(doc, res).events)
+        predicted = [e for e in code_document(doc, res).events if e.status in COUNTED]
         gold = list(record.events)
+        if gold:
+            result.event_records += 1
+            result.records_detected += bool(predicted)
+            top = max(predicted, key=lambda e: (e.confidence, -e.trigger_start), default=None)
+            result.top_right += top is not None and top.event in {g.event for g in gold}
         result.texts += 1
         result.gold += len(gold)
         result.predicted += len(predicted)
@@ -125,17 +152,13 @@ def score(records: list[GoldRecord], res: Resources, total: Score | None = None)
             if g.mode:
                 result.mode_total += 1
                 result.mode_right += event.mode == g.mode
-            for counter, mine, theirs in (
-                (result.actor, {comparable(m.entity.code) for m in event.actor}, g.actors),
-                (
-                    result.recipient,
-                    {comparable(m.entity.code) for m in event.recipient},
-                    g.recipients,
-                ),
-            ):
-                counter["tp"] += len(mine & theirs)
-                counter["fp"] += len(mine - theirs)
-                counter["fn"] += len(theirs - mine)
+            if g.date is not None:
+                result.date_total += 1
+                result.date_right += (event.date.iso() if event.date else None) == g.date
+            count_parties(result.actor, {comparable(m.entity.code) for m in event.actor}, g.actors)
+            count_parties(
+                result.recipient, {comparable(m.entity.code) for m in event.recipient}, g.recipients
+            )
         for g in gold[len(pairs) :]:
             result.confusion[(g.event.value, NONE)] += 1
         for event in predicted:

@@ -8,7 +8,8 @@ pronouns and "both sides" from the document's recent mentions, and misspelt surn
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -20,6 +21,9 @@ from detente.records import ActorMention, Entity
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
 THING_PRONOUNS = frozenset({"it", "its"})
 RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
+# Nouns that name a place by a proper-noun modifier ("the Kherson region", "Gaza city").
+PLACE_NOUNS = frozenset({"region", "province", "oblast", "city", "town", "district", "area",
+                         "governorate", "state", "village", "port", "county", "strip"})  # fmt: skip
 PAIR_HEADS = frozenset(
     {"side", "country", "state", "neighbour", "neighbor", "nation", "party", "capital"}
 )
@@ -43,6 +47,8 @@ class Context:
     things: list[ActorMention] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
     border_pair: tuple[str, str] | None = None
+    towns: Mapping[str, str] = field(default_factory=dict)  # lower-case place name → ISO3
+    mentioned: Counter[str] = field(default_factory=Counter)  # country → mentions so far
 
     def remember(self, mentions: Iterable[ActorMention]) -> None:
         for mention in mentions:
@@ -55,9 +61,18 @@ class Context:
                 if entity.code in self.countries:
                     self.countries.remove(entity.code)
                 self.countries.append(entity.code)
+                self.mentioned[entity.code] += 1
 
     def pair(self) -> list[str]:
         return self.countries[-2:] if len(self.countries) >= 2 else []
+
+    def main_country(self) -> str | None:
+        """The country the document has spoken of most so far (the latest of equals): where
+        unqualified "police" or "the senator" of the story belong."""
+        if not self.mentioned:
+            return None
+        rank = {code: i for i, code in enumerate(self.countries)}
+        return max(self.mentioned, key=lambda c: (self.mentioned[c], rank.get(c, -1)))
 
 
 def actor_spans(doc: Doc) -> dict[int, Span]:
@@ -229,6 +244,27 @@ class Resolver:
                 found = self._resolve_one(child, sent, depth + 1)
                 if found:
                     return found
+        return self._place(token, sent)
+
+    def _place(self, token: Token, sent: Span) -> list[ActorMention]:
+        """A town or city stands for its country as a target ("shelled Kharkiv", "civilians in
+        the Kherson region"); only well-known places, by their own name."""
+        if not self.ctx.towns:
+            return []
+        names = [token]
+        if token.pos_ == "NOUN" and token.lemma_.lower() in PLACE_NOUNS:
+            names = [c for c in token.children if c.dep_ in ("compound", "amod", "nmod")]
+        for name in names:
+            if name.pos_ != "PROPN" or not name.text[:1].isupper():
+                continue
+            if any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in name.children):
+                phrase = self.doc[name.left_edge.i : name.i + 1].text
+            else:
+                phrase = name.text
+            code = self.ctx.towns.get(phrase.lower())
+            if code is not None:
+                entity = Entity(code, None, f"{phrase} ({code})")
+                return [self.mention(self.doc[name.left_edge.i : name.i + 1], entity, sent)]
         return []
 
     def _organisation_compound(self, token: Token, sent: Span) -> list[ActorMention]:
@@ -281,6 +317,8 @@ class Resolver:
             return []
         sector = next((s for t in phrase if (s := self.agent_sector(t)) is not None), None)
         code = next((c for t in phrase if (c := self.country_of(t)) is not None), None)
+        if sector is not None and code is None and len(phrase) > 1:
+            code = self.ctx.main_country()  # "Senator Mark Kelly" in a story about one country
         if sector is None or code is None:
             return []
         return [self.mention(phrase, Entity(code, sector, phrase.text), sent)]
@@ -358,6 +396,8 @@ class Resolver:
         if sector is None:
             return []
         modifiers = self.country_modifiers(token) or self.clause_country(token)
+        if not modifiers and token.pos_ == "NOUN" and (home := self.ctx.main_country()):
+            modifiers = [(token, home)]  # "police" of a story about one country are its police
         phrase = self.phrase_span(token, sent)
         out = []
         for _, code in modifiers:

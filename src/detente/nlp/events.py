@@ -21,7 +21,6 @@ from detente.nlp.attribution import (
     marks,
 )
 from detente.nlp.borders import BorderRef, border_countries, find_border
-from detente.nlp.typer import NONE, Typer
 from detente.ontology import Lexicon, Ontology, Rule
 from detente.records import ActorMention, Entity, EventType, Status
 
@@ -96,7 +95,7 @@ def _linked(a: Token, b: Token) -> bool:
     return (a.head.i == b.i and a.dep_ in CHAINED) or (b.head.i == a.i and b.dep_ in CHAINED)
 
 
-def _share_targets(coded: list[Candidate]) -> None:
+def share_targets(coded: list[Candidate]) -> None:
     """An act with no named target, done by the same actor in the course of another act of the
     sentence, is aimed at that act's target ("sent experts to Bosnia to investigate")."""
     for _ in range(3):
@@ -141,7 +140,7 @@ def _condition(token: Token) -> bool:
     return token.dep_ == "advcl" and bool(marks(token) & {"if", "unless"})
 
 
-def _promised_targets(coded: list[Candidate]) -> None:
+def promised_targets(coded: list[Candidate]) -> None:
     """A promise is made to those the promised act is aimed at ("agreed to lift embargoes on
     Iran, Libya and Sudan": AGREE with all three), besides any partner it names."""
     for promise in coded:
@@ -175,7 +174,7 @@ class Candidate:
     words: list[Token] = field(default_factory=list)
     border: BorderRef | None = None
     derived: bool = False
-    coder: str = "rules"  # "rules", "model" (found by the typer) or "rules+model" (retyped)
+    coder: str = "rules"  # "rules", "model" (the learned detector) or "rules+model" (both agree)
 
 
 def _is_country(code: str) -> bool:
@@ -533,21 +532,17 @@ class Matcher:
         return self.lexicon.noun_rules.get(lemma, ())
 
 
-# Where a typer-found event looks for its recipient (then the nearest party, as for rules).
+# Where an event found by the detector with no lexicon rule looks for its recipient (then the
+# nearest party, as for rules).
 GENERIC_SLOTS = ("dobj", "dative", "prep:to", "prep:against", "prep:with", "prep:on",
                  "prep:from", "complement", "object_owner")  # fmt: skip
-ADD_THRESHOLD = 0.7  # the typer adds an event the rules missed when it is this sure
-RETYPE_THRESHOLD = 0.97  # ... and overrides a rule's type when this sure of another
 
 
 class Coder:
-    def __init__(
-        self, lexicon: Lexicon, ontology: Ontology, resolver: Resolver, typer: Typer | None = None
-    ) -> None:
+    def __init__(self, lexicon: Lexicon, ontology: Ontology, resolver: Resolver) -> None:
         self.lexicon = lexicon
         self.ontology = ontology
         self.resolver = resolver
-        self.typer = typer
         self.matcher = Matcher(lexicon)
 
     # -- arguments -----------------------------------------------------------------------
@@ -904,63 +899,23 @@ class Coder:
             obj = None if rule.nominal else direct_object(token)
             if obj is not None:
                 consumed.add(obj.i)
-            candidate = self._code(token, rule, sent, obj)
+            candidate = self.code_token(token, rule, sent, obj)
             if candidate is not None:
                 out.append(candidate)
-        if self.typer is not None:
-            out = [self._retyped(c, self.typer) for c in out]
-            # a verb whose complement was coded ("refused to withdraw") is part of that event
-            governing = {c.trigger.head.i for c in out if c.trigger.dep_ == "xcomp"}
-            out += self._learned(sent, self.typer, consumed | tried | governing)
         out = _without_topics(out)
-        _share_targets(out)
-        _promised_targets(out)
+        share_targets(out)
+        promised_targets(out)
         out += self._accusations(out, sent)
         return out
 
-    # -- the trained typer -----------------------------------------------------------------
-    def _retyped(self, candidate: Candidate, typer: Typer) -> Candidate:
-        """A rule's type gives way when the typer is very sure of another type."""
-        # The typer sees the rule's own type; conventions applied after it (a promised retreat
-        # is CONCEDE, a refused one REJECT, protesters blocking roads PROTEST) are not for it
-        # to undo.
-        if candidate.event != candidate.rule.event:
-            return candidate
-        label, p = typer.best(candidate.trigger, self.matcher.hints(candidate.trigger))
-        if label in (NONE, candidate.event.value) or p < RETYPE_THRESHOLD:
-            return candidate
-        event = EventType(label)
-        candidate.event, candidate.mode, candidate.coder = event, None, "rules+model"
-        return candidate
-
-    def _learned(self, sent: Span, typer: Typer, skip: set[int]) -> list[Candidate]:
-        """Events the rules missed: words the typer is sure report an event of some type."""
-        out: list[Candidate] = []
-        for token in sent:
-            if token.i in skip or token.pos_ != "VERB":
-                continue
-            if token.lemma_.lower() in self.lexicon.speech:
-                continue  # reported speech is handled by the accusation rule
-            label, p = typer.best(token, self.matcher.hints(token))
-            if label == NONE or p < ADD_THRESHOLD:
-                continue
-            event = EventType(label)
-            slots = (*GENERIC_SLOTS, "border") if event in POSTURE else GENERIC_SLOTS
-            rule = Rule(
-                number=-1, lemma=token.lemma_.lower(), particle=None, nominal=False,
-                objects=frozenset(), object_required=False, preps=frozenset(),
-                requires_prep=None, bare=False, event=event, mode=None, context=(),
-                mode_by_object=(), recipient=slots, actor="subject", confidence=round(p * 0.8, 3),
-            )  # fmt: skip
-            obj = direct_object(token)
-            candidate = self._code(token, rule, sent, obj)
-            # Conditionals and requests are left to the rules: the typer was not trained on them.
-            if candidate is not None and candidate.status != Status.HYPOTHETICAL:
-                candidate.coder = "model"
-                out.append(candidate)
-        return out
-
-    def _code(self, token: Token, rule: Rule, sent: Span, obj: Token | None) -> Candidate | None:
+    def code_token(
+        self,
+        token: Token,
+        rule: Rule,
+        sent: Span,
+        obj: Token | None,
+        conventions: bool = True,
+    ) -> Candidate | None:
         fr = frame(token, self.lexicon)
         actors, penalty = self._actors(token, rule, sent, obj, fr)
         if not actors:
@@ -986,7 +941,7 @@ class Coder:
             recipients = self._host(token, obj, actors, sent) or (
                 self._host(token.head, None, actors, sent) if rule.nominal else []
             )
-        if rule.event == EventType.CONSULT and not recipients and len(actors) < 2:
+        if rule.event == EventType.CONSULT and not recipients and len(actors) < 2 and conventions:
             return None  # a meeting needs a counterpart
         mode = rule.mode
         refine_from = obj if obj is not None else _complement_object(token)
@@ -1001,10 +956,12 @@ class Coder:
         actor_codes = _codes(actors)
         third_party = claimant is not None and claimant.entity.code not in actor_codes
         status = decide_status(fr.statuses, third_party_claim=third_party)
-        event, mode, status = self._convention(
-            token, rule.event, mode, status, fr, obj, border, actors
-        )
-        if claimant is not None and _obliged(token) and event in OBLIGED_MODES:
+        event = rule.event
+        if conventions:
+            event, mode, status = self._convention(
+                token, rule.event, mode, status, fr, obj, border, actors
+            )
+        if conventions and claimant is not None and _obliged(token) and event in OBLIGED_MODES:
             # "..., saying he must resign": the speaker demands it of the actor (PLOVER REQUEST)
             event, mode, status = EventType.REQUEST, OBLIGED_MODES[event], Status.ASSERTED
             actors, recipients, claimant = [claimant], actors, None

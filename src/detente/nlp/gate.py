@@ -10,7 +10,6 @@ English inflection and the parser model's own table of irregular forms. Everythi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import spacy
@@ -79,20 +78,11 @@ def _exceptions(nlp: Language) -> dict[str, set[str]]:
     return out
 
 
-def build_gate(
-    lexicon: Lexicon,
-    nlp: Language,
-    learned: Iterable[str] = (),
-    learned_objects: Mapping[str, Iterable[str]] | None = None,
-) -> Gate:
-    """The gate for a lexicon (which word forms can trigger which rules) and for the lemmas the
-    trained typer has seen as triggers (reporting verbs excepted: they only carry other events),
-    with the objects the typer has seen them take ("held drills")."""
+def build_gate(lexicon: Lexicon, nlp: Language) -> Gate:
+    """The gate for a lexicon: which word forms can trigger which rules. Only the rule-based
+    coder (``--rules-only``) uses it; the learned detector is its own gate."""
     exceptions = _exceptions(nlp)
     free: set[str] = set()
-    for lemma in learned:
-        if lemma not in lexicon.speech:
-            free |= _forms_of(lemma, exceptions)
     bound: dict[str, set[str]] = {}
     groups = [*lexicon.rules.values(), *lexicon.noun_rules.values()]
     for rules in groups:
@@ -106,11 +96,5 @@ def build_gate(
                 objects |= _forms_of(obj.split()[-1], exceptions)
             for form in forms:
                 bound.setdefault(form, set()).update(objects)
-    for lemma, lemmas in (learned_objects or {}).items():
-        objects = set()
-        for obj in lemmas:
-            objects |= _forms_of(obj, exceptions)
-        for form in _forms_of(lemma, exceptions):
-            bound.setdefault(form, set()).update(objects)
     bound = {form: objects for form, objects in bound.items() if form not in free}
     return Gate(frozenset(free), {form: frozenset(objs) for form, objs in bound.items()})

@@ -22,11 +22,12 @@ from detente.actors import KnowledgeBase, Role, load_knowledge_base
 from detente.geo import Gazetteer, load_gazetteer
 from detente.nlp import dates as dating
 from detente.nlp.actors import Context, Resolver
+from detente.nlp.detector import Detector, load_detector, triggers
 from detente.nlp.events import Candidate, Coder
 from detente.nlp.gate import Gate, build_gate, build_light
+from detente.nlp.learned import Detected, code_detected
 from detente.nlp.model import DEFAULT_MODEL, ActorMatcher, load_nlp
 from detente.nlp.places import border_location, place_of
-from detente.nlp.typer import Typer, load_typer
 from detente.ontology import Lexicon, Ontology, load_lexicon, load_ontology
 from detente.read.text import mask_markdown
 from detente.records import (
@@ -43,10 +44,6 @@ from detente.records import (
 log = logging.getLogger(__name__)
 
 
-# A trigger word the typer knows opens the parse gate when it tells of an event this clearly alone.
-GATE_THRESHOLD = 0.3
-
-
 @dataclass(frozen=True)
 class Resources:
     """Everything the stages need, loaded once per process and passed in."""
@@ -61,37 +58,32 @@ class Resources:
     gazetteer: Gazetteer
     surnames: dict[str, str]
     model: str
-    typer: Typer | None = None
+    detector: Detector | None = None
 
 
 def load(
     model: str = DEFAULT_MODEL,
     actor_files: Sequence[Path] = (),
     lexicon_file: Path | None = None,
-    use_typer: bool = True,
+    use_detector: bool = True,
 ) -> Resources:
     kb = load_knowledge_base(actor_files)
     ontology = load_ontology()
     nlp = load_nlp(model)
     lexicon = load_lexicon(ontology, lexicon_file)
-    typer = load_typer() if use_typer else None
+    detector = load_detector() if use_detector else None
     return Resources(
         nlp=nlp,
         light=build_light(nlp),
         actors=ActorMatcher(nlp, kb),
-        gate=build_gate(
-            lexicon,
-            nlp,
-            typer.gate_lemmas(GATE_THRESHOLD) if typer else (),
-            typer.trigger_objects if typer else None,
-        ),
+        gate=build_gate(lexicon, nlp),
         kb=kb,
         ontology=ontology,
         lexicon=lexicon,
         gazetteer=load_gazetteer(),
         surnames=kb.surnames(),
         model=model,
-        typer=typer,
+        detector=detector,
     )
 
 
@@ -133,11 +125,12 @@ def _code_batch(docs: list[Document], res: Resources, published: dt.date | None)
         split_sentences(doc, light, text)
         for doc, light, text in zip(docs, lights, masked, strict=True)
     ]
+    found = _detect(masked, splits, res)
     # Gated sentences go on as Docs of their own, tokens and actor names already in place.
     wanted: list[tuple[int, int, Doc]] = []  # (document, sentence index, sentence as a Doc)
     for n, (light, sentences) in enumerate(zip(lights, splits, strict=True)):
         for sentence, span in sentences:
-            if res.gate.opens(span):
+            if found[n].get(sentence.index) if res.detector is not None else res.gate.opens(span):
                 trimmed = light.char_span(sentence.start, sentence.end) or span
                 wanted.append((n, sentence.index, trimmed.as_doc()))
     parsed: list[dict[int, Doc]] = [{} for _ in docs]
@@ -145,8 +138,30 @@ def _code_batch(docs: list[Document], res: Resources, published: dt.date | None)
         wanted, res.nlp.pipe((d for _, _, d in wanted), batch_size=256), strict=True
     ):
         parsed[n][index] = sentence_doc
-    for doc, text, light, sentences, full in zip(docs, masked, lights, splits, parsed, strict=True):
-        yield _code_parsed(doc, text, light, sentences, full, res, published)
+    for doc, text, light, sentences, full, detected in zip(
+        docs, masked, lights, splits, parsed, found, strict=True
+    ):
+        yield _code_parsed(doc, text, light, sentences, full, res, published, detected)
+
+
+def _detect(
+    masked: list[str], splits: list[list[tuple[Sentence, Span]]], res: Resources
+) -> list[dict[int, list[Detected]]]:
+    """The detector's triggers of every sentence of the batch (document → sentence index →
+    triggers); a sentence with none is not parsed: the learned gate."""
+    out: list[dict[int, list[Detected]]] = [{} for _ in masked]
+    if res.detector is None:
+        return out
+    keys = [(n, s) for n, sentences in enumerate(splits) for s, _ in sentences]
+    texts = [masked[n][s.start : s.end] for n, s in keys]
+    for (n, sentence), tags in zip(keys, res.detector.tag(texts), strict=True):
+        here = [
+            Detected(start, end, event, p, mode, Status(status))
+            for start, end, event, p, mode, status in triggers(tags)
+        ]
+        if here:
+            out[n][sentence.index] = here
+    return out
 
 
 # -- sentences ----------------------------------------------------------------------------------
@@ -308,12 +323,6 @@ def _event_date(
     return None, DateBasis.NONE
 
 
-def _is_headline(doc: Document, sentence: Sentence) -> bool:
-    """The title of a news item reports its lead event, as of publication."""
-    title = " ".join((doc.title or "").split())
-    return bool(title) and sentence.index <= 3 and " ".join(sentence.text.split()) == title
-
-
 def _in_relative_clause(token: Token) -> bool:
     return any(t.dep_ == "relcl" for t in (token, *token.ancestors))
 
@@ -339,11 +348,12 @@ def _code_parsed(
     parsed: dict[int, Doc],
     res: Resources,
     given: dt.date | None,
+    detected: dict[int, list[Detected]],
 ) -> Coded:
     reference, basis = reference_date(doc, light, res, given)
     if basis == ReferenceBasis.GIVEN:
         doc = replace(doc, published=given)  # the caller's date is the document's date
-    ctx = Context(res.kb, reference, res.surnames)
+    ctx = Context(res.kb, reference, res.surnames, towns=res.gazetteer.towns)
     memory = Resolver(light, ctx, masked)
     doc_hash = Document.content_id(doc.text)
     events: list[Event] = []
@@ -358,10 +368,24 @@ def _code_parsed(
             dropped["sentence-without-trigger"] += 1
         else:
             events += _code_sentence(
-                doc, doc_hash, sentence, sentence_doc, ctx, res, reference, narrative
+                doc,
+                doc_hash,
+                sentence,
+                sentence_doc,
+                ctx,
+                res,
+                reference,
+                narrative,
+                detected.get(sentence.index),
             )
         ctx.remember(memory.all_mentions(span))
-        resolved = [dating.resolve(m, reference) for m in dating.find_dates(sentence.text)]
+        # A date named outright carries on through its paragraph; one that counts from the
+        # reference ("next month", "yesterday") holds for its own clause only.
+        resolved = [
+            dating.resolve(m, reference)
+            for m in dating.find_dates(sentence.text)
+            if m.relative is None and not m.since
+        ]
         resolved = [v for v in resolved if v is not None]
         if resolved:
             narrative = resolved[-1]
@@ -386,16 +410,23 @@ def _code_sentence(
     res: Resources,
     reference: dt.date | None,
     narrative: DateValue | None,
+    detected: list[Detected] | None,
 ) -> list[Event]:
     resolver = Resolver(parsed, ctx)
-    coder = Coder(res.lexicon, res.ontology, resolver, res.typer)
+    coder = Coder(res.lexicon, res.ontology, resolver)
     whole = parsed[:]
     owners = _date_owners(parsed, whole, 0)
-    headline = _is_headline(doc, sentence)
     out = []
-    for candidate in coder.code_sentence(whole):
+    candidates = (
+        code_detected(coder, whole, detected or [])
+        if res.detector is not None
+        else coder.code_sentence(whole)
+    )
+    for candidate in candidates:
         date, date_basis = _event_date(candidate, owners, reference, narrative)
-        if date is None and headline and doc.published is not None:
+        if date is None and doc.published is not None:
+            # Nothing in the sentence or its paragraph dates it: news reports what is new, so
+            # the event takes the publication date.
             date, date_basis = DateValue.from_date(doc.published), DateBasis.PUBLISHED
         out.append(_event(doc, doc_hash, sentence, candidate, date, date_basis, res, reference))
     return out

@@ -73,6 +73,8 @@ def _languages(items: Iterable[Item], check: bool) -> Iterator[Item]:
 
 def _with_language(doc: Document) -> Item:
     where = doc.path or doc.id
+    if doc.path and doc.id and doc.id not in doc.path and len(doc.id) < 64:
+        where = f"{doc.path} (record {doc.id})"
     if doc.language:
         declared = doc.language.lower().split("-")[0]
         if declared not in SUPPORTED:

@@ -28,14 +28,55 @@ from detente.errors import DataFileError
 from detente.ontology.plover import load_ontology
 from detente.records import EventType
 
-REGISTERS = frozenset({"wire", "statement", "analysis", "liveblog", "oped", "local", "headlines",
-                       "caption"})  # fmt: skip
-REGIONS = frozenset({"europe", "russia-ukraine", "caucasus-central-asia", "middle-east",
-                     "north-africa", "africa", "south-asia", "east-asia", "southeast-asia",
-                     "oceania", "north-america", "latin-america", "global"})  # fmt: skip
-SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "REB", "SPY", "PRM", "PTY", "OPP", "CVL",
-                     "BUS", "JRN", "LAB", "EDU", "MED", "REF", "REL", "SOC", "CRM", "ELI", "UAF",
-                     "UNK", "AGR", "PRE"})  # fmt: skip
+REGISTERS = frozenset(
+    {"wire", "statement", "analysis", "liveblog", "oped", "local", "headlines", "caption"}
+)
+REGIONS = frozenset(
+    {
+        "europe",
+        "russia-ukraine",
+        "caucasus-central-asia",
+        "middle-east",
+        "north-africa",
+        "africa",
+        "south-asia",
+        "east-asia",
+        "southeast-asia",
+        "oceania",
+        "north-america",
+        "latin-america",
+        "global",
+    }
+)
+SECTORS = frozenset(
+    {
+        "GOV",
+        "MIL",
+        "COP",
+        "JUD",
+        "LEG",
+        "REB",
+        "SPY",
+        "PRM",
+        "PTY",
+        "OPP",
+        "CVL",
+        "BUS",
+        "JRN",
+        "LAB",
+        "EDU",
+        "MED",
+        "REF",
+        "REL",
+        "SOC",
+        "CRM",
+        "ELI",
+        "UAF",
+        "UNK",
+        "AGR",
+        "PRE",
+    }
+)
 NON_STATE = frozenset({"IGO", "UNO", "EUR", "NGO", "IMG"})
 STATUSES = frozenset({"asserted", "alleged", "denied", "planned"})
 SPLITS = ("train", "dev", "test")
@@ -138,7 +179,9 @@ class _Checker:
         if unknown:
             self.fail(f"{what} has unknown fields {sorted(unknown)}")
         if not isinstance(code, str) or code not in self.codes:
-            self.fail(f"{what} code {code!r} is not ISO 3166 alpha-3 nor one of {sorted(NON_STATE)}")
+            self.fail(
+                f"{what} code {code!r} is not ISO 3166 alpha-3 nor one of {sorted(NON_STATE)}"
+            )
             return None
         if sector is not None and sector not in SECTORS:
             self.fail(f"{what} sector {sector!r} is not a PLOVER sector")
@@ -146,19 +189,36 @@ class _Checker:
         if text is not None:
             found = self.span(sentence, text, raw.get("text_n"), f"{what} text")
             span = (found[0] + base, found[1] + base) if found else None
-        return Party(code, sector if isinstance(sector, str) else None,
-                     text if isinstance(text, str) else None, span)  # fmt: skip
+        return Party(
+            code,
+            sector if isinstance(sector, str) else None,
+            text if isinstance(text, str) else None,
+            span,
+        )
 
-    def event(self, sentence: str, base: int, raw: object, published: dt.date) -> CorpusEvent | None:
+    def event(
+        self, sentence: str, base: int, raw: object, published: dt.date
+    ) -> CorpusEvent | None:
         if not isinstance(raw, dict):
             self.fail(f"an event must be an object, got {raw!r}")
             return None
-        allowed = {"event", "mode", "trigger", "trigger_n", "actor", "recipient", "status",
-                   "claimed_by", "date", "context", "note"}  # fmt: skip
+        allowed = {
+            "event",
+            "mode",
+            "trigger",
+            "trigger_n",
+            "actor",
+            "recipient",
+            "status",
+            "claimed_by",
+            "date",
+            "context",
+            "note",
+        }
         if set(raw) - allowed:
             self.fail(f"event has unknown fields {sorted(set(raw) - allowed)}")
         try:
-            kind = EventType(raw.get("event"))
+            kind = EventType(str(raw.get("event")))
         except ValueError:
             self.fail(f"event type {raw.get('event')!r} is not a PLOVER type")
             return None
@@ -185,9 +245,16 @@ class _Checker:
         self.date(sentence, date, published, status)
         if trigger is None or actors is None or recipients is None:
             return None
-        return CorpusEvent(kind, mode, (trigger[0] + base, trigger[1] + base), actors, recipients,
-                           str(status), claimed if isinstance(claimed, str) else None,
-                           date if isinstance(date, str) else None)  # fmt: skip
+        return CorpusEvent(
+            kind,
+            mode,
+            (trigger[0] + base, trigger[1] + base),
+            actors,
+            recipients,
+            str(status),
+            claimed if isinstance(claimed, str) else None,
+            date if isinstance(date, str) else None,
+        )
 
     def parties(self, sentence: str, base: int, raw: object, what: str) -> tuple[Party, ...] | None:
         if not isinstance(raw, list):
@@ -217,8 +284,10 @@ class _Checker:
         lowered = sentence.lower()
         named = [i for i, day in enumerate(WEEKDAYS) if re.search(rf"\b{day}\b", lowered)]
         if len(named) == 1 and value.weekday() != named[0] and (published - value).days < 8:
-            self.fail(f"date {date} is a {WEEKDAYS[value.weekday()]}, the sentence says "
-                      f"{WEEKDAYS[named[0]]}")  # fmt: skip
+            self.fail(
+                f"date {date} is a {WEEKDAYS[value.weekday()]}, the sentence says "
+                f"{WEEKDAYS[named[0]]}"
+            )
 
 
 def _published(check: _Checker, raw: object) -> dt.date:
@@ -232,8 +301,9 @@ def _published(check: _Checker, raw: object) -> dt.date:
     return value
 
 
-def parse_document(raw: dict[str, Any], where: str, codes: frozenset[str]) -> tuple[
-        CorpusDocument | None, list[str]]:  # fmt: skip
+def parse_document(
+    raw: dict[str, Any], where: str, codes: frozenset[str]
+) -> tuple[CorpusDocument | None, list[str]]:
     """One record as a document with offsets, and its problems (empty when it is valid)."""
     check = _Checker(where, codes)
     for key in ("id", "register", "region", "published", "title", "paragraphs"):
@@ -265,7 +335,11 @@ def parse_document(raw: dict[str, Any], where: str, codes: frozenset[str]) -> tu
             offset += 2
         for i, item in enumerate(paragraph):
             sentence = item.get("text") if isinstance(item, dict) else None
-            if not isinstance(sentence, str) or not sentence.strip() or sentence != sentence.strip():
+            if (
+                not isinstance(sentence, str)
+                or not sentence.strip()
+                or sentence != sentence.strip()
+            ):
                 check.fail(f"paragraph {number}: a sentence must be trimmed text, got {item!r}")
                 continue
             if "\n" in sentence:
@@ -278,14 +352,27 @@ def parse_document(raw: dict[str, Any], where: str, codes: frozenset[str]) -> tu
                 check.fail(f"sentence {sentence!r} needs an events list ([] for none)")
                 raw_events = []
             events = [check.event(sentence, offset, e, published) for e in raw_events]
-            sentences.append(CorpusSentence(offset, offset + len(sentence), number,
-                                            tuple(e for e in events if e is not None)))  # fmt: skip
+            sentences.append(
+                CorpusSentence(
+                    offset,
+                    offset + len(sentence),
+                    number,
+                    tuple(e for e in events if e is not None),
+                )
+            )
             text_parts.append(sentence)
             offset += len(sentence)
     if check.problems:
         return None, check.problems
-    doc = CorpusDocument(str(raw["id"]), str(raw["register"]), str(raw["region"]), published,
-                         "".join(text_parts), tuple(sentences), where)  # fmt: skip
+    doc = CorpusDocument(
+        str(raw["id"]),
+        str(raw["register"]),
+        str(raw["region"]),
+        published,
+        "".join(text_parts),
+        tuple(sentences),
+        where,
+    )
     return doc, []
 
 
@@ -295,6 +382,20 @@ def _lines(paths: Iterable[Path]) -> Iterator[tuple[str, str]]:
             for number, line in enumerate(handle, 1):
                 if line.strip():
                     yield f"{path}:{number}", line
+
+
+def is_corpus(path: Path) -> bool:
+    """A folder of corpus files, or one file whose first record is a whole document."""
+    if path.is_dir():
+        return any(path.glob("*.jsonl"))
+    if path.suffix != ".jsonl":
+        return False
+    try:
+        with path.open(encoding="utf-8") as handle:
+            first = handle.readline()
+        return '"paragraphs"' in first
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def corpus_files(root: Path) -> list[Path]:
@@ -344,8 +445,10 @@ def stats(docs: list[CorpusDocument]) -> str:
     sentences = [s for d in docs for s in d.sentences]
     empty = sum(1 for s in sentences if not s.events)
     events = [e for s in sentences for e in s.events]
-    lines = [f"documents {len(docs)}, sentences {len(sentences)}, events {len(events)}",
-             f"sentences without an event {empty} ({empty / max(1, len(sentences)):.1%})"]  # fmt: skip
+    lines = [
+        f"documents {len(docs)}, sentences {len(sentences)}, events {len(events)}",
+        f"sentences without an event {empty} ({empty / max(1, len(sentences)):.1%})",
+    ]
 
     def table(title: str, counts: Counter[str]) -> None:
         total = sum(counts.values()) or 1
@@ -359,9 +462,10 @@ def stats(docs: list[CorpusDocument]) -> str:
     table("events by type", Counter(e.event.value for e in events))
     table("events by type/mode", Counter(f"{e.event.value}/{e.mode}" for e in events if e.mode))
     table("events by status", Counter(e.status for e in events))
-    table("events by date precision",
-          Counter({10: "day", 7: "month", 4: "year"}.get(len(e.date or ""), "none")
-                  for e in events))  # fmt: skip
+    table(
+        "events by date precision",
+        Counter({10: "day", 7: "month", 4: "year"}.get(len(e.date or ""), "none") for e in events),
+    )
     return "\n".join(lines)
 
 
