@@ -10,8 +10,8 @@ import pytest
 
 from detente.nlp.detector import packaged_folder, read_manifest, sha256
 from detente.records import EventType
-from detente.training.documents import CorpusDocument, main, read_corpus, split_of, stats
 from detente.training.detector import corpus_hash
+from detente.training.documents import CorpusDocument, main, read_corpus, split_of, stats
 from tests.conftest import ROOT
 
 CORPUS = ROOT / "corpus" / "docs"
@@ -60,7 +60,7 @@ def test_corpus_offsets_slice_the_document_text(corpus: Corpus) -> None:
 
 def test_corpus_split_is_by_document_and_stable() -> None:
     assert split_of("wire-europe-wru-0001") == split_of("wire-europe-wru-0001")
-    counts = {s: 0 for s in ("train", "dev", "test")}
+    counts = dict.fromkeys(("train", "dev", "test"), 0)
     for n in range(2000):
         counts[split_of(f"doc-{n}")] += 1
     assert 0.07 < counts["test"] / 2000 < 0.13 and 0.07 < counts["dev"] / 2000 < 0.13
@@ -74,7 +74,7 @@ def test_corpus_stats_names_every_part(corpus: Corpus) -> None:
 
 
 def _doc(**changes: object) -> dict[str, object]:
-    event = {"event": "ACCUSE", "mode": "allege", "trigger": "accused",
+    event: dict[str, object] = {"event": "ACCUSE", "mode": "allege", "trigger": "accused",
              "actor": [{"code": "BLR", "sector": "GOV", "text": "Belarus"}],
              "recipient": [{"code": "UKR", "sector": "GOV", "text": "Ukraine"}],
              "status": "asserted", "claimed_by": None, "date": "2024-06-20"}  # fmt: skip

@@ -1,4 +1,6 @@
-"""The coder on hand-written sentences, with the real spaCy pipeline."""
+"""The rule-based coder (``--rules-only``) on hand-written sentences, with the real spaCy
+pipeline: the lexicon's rules and PLOVER's conventions as rules. The learned coder, the default,
+is tested in test_learned.py."""
 
 from __future__ import annotations
 
@@ -13,6 +15,11 @@ from tests.helpers import find
 
 pytestmark = pytest.mark.slow
 PUB = dt.date(2024, 6, 26)  # a Wednesday
+
+
+@pytest.fixture(scope="module")
+def res(rules_res: Resources) -> Resources:
+    return rules_res
 
 
 def test_pipeline_reported_speech_gives_claim_and_accusation(res: Resources) -> None:

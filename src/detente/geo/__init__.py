@@ -54,6 +54,16 @@ RIVAL_SHARE = 0.25
 BIG_CITY = 300_000  # a name shared with a place a quarter as big in another country is unclear
 
 
+def _english_name(other: str, name: str) -> bool:
+    return (
+        other.isascii()
+        and other[:1].isupper()
+        and len(other) >= 4
+        and " " not in other
+        and other.lower() != name.lower()
+    )
+
+
 def _towns(iso3: dict[str, str]) -> dict[str, str]:
     """Place name → country, for places by their own (primary) name: cities of 50,000 people or
     more, except names that as big a place of another country also bears."""
@@ -66,9 +76,8 @@ def _towns(iso3: dict[str, str]) -> dict[str, str]:
         best.setdefault(city["name"].lower(), []).append((population, code))
         if population >= BIG_CITY:  # big cities by their English names too ("Odessa")
             for other in city.get("alternatenames", []):
-                if other.isascii() and other[:1].isupper() and len(other) >= 4 and " " not in other:
-                    if other.lower() != city["name"].lower():
-                        best.setdefault(other.lower(), []).append((population, code))
+                if _english_name(other, city["name"]):
+                    best.setdefault(other.lower(), []).append((population, code))
     out: dict[str, str] = {}
     for name, found in best.items():
         found = sorted(set(found), reverse=True)
