@@ -492,7 +492,12 @@ class Resolver:
     def all_mentions(self, sent: Span) -> list[ActorMention]:
         """Every named actor in the sentence (for the document's memory)."""
         out = []
-        for ent in sent.ents:
+        seen: set[int] = set()
+        for token in sent:  # the document's entities by token, not Span.ents (a whole-doc scan)
+            ent = self.spans.get(token.i)
+            if ent is None or ent.start in seen:
+                continue
+            seen.add(ent.start)
             if ent.label_ == "ACTOR" and ent.ent_id_:
                 entry = self.kb.entries.get(ent.ent_id_)
                 if entry is not None and entry.country:

@@ -8,6 +8,7 @@ only for the sentences that could hold an event (``nlp/gate.py``).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import logging
 from collections import Counter
@@ -129,19 +130,53 @@ def _code_batch(docs: list[Document], res: Resources, published: dt.date | None)
     # Gated sentences go on as Docs of their own, tokens and actor names already in place.
     wanted: list[tuple[int, int, Doc]] = []  # (document, sentence index, sentence as a Doc)
     for n, (light, sentences) in enumerate(zip(lights, splits, strict=True)):
+        entities = EntityIndex(light)
         for sentence, span in sentences:
             if found[n].get(sentence.index) if res.detector is not None else res.gate.opens(span):
                 trimmed = light.char_span(sentence.start, sentence.end) or span
-                wanted.append((n, sentence.index, trimmed.as_doc()))
+                wanted.append((n, sentence.index, _sentence_doc(trimmed, entities, res)))
     parsed: list[dict[int, Doc]] = [{} for _ in docs]
-    for (n, index, _), sentence_doc in zip(
+    for (n, index, _), parsed_doc in zip(
         wanted, res.nlp.pipe((d for _, _, d in wanted), batch_size=256), strict=True
     ):
-        parsed[n][index] = sentence_doc
+        parsed[n][index] = parsed_doc
     for doc, text, light, sentences, full, detected in zip(
         docs, masked, lights, splits, parsed, found, strict=True
     ):
         yield _code_parsed(doc, text, light, sentences, full, res, published, detected)
+
+
+class EntityIndex:
+    """A document's entities in order, to take those of one sentence without scanning them all
+    (``Span.ents`` reads every entity of the document: quadratic over long texts)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.ents = list(doc.ents)
+        self.starts = [e.start for e in self.ents]
+
+    def within(self, start: int, end: int) -> list[Span]:
+        first = bisect.bisect_left(self.starts, start)
+        last = bisect.bisect_left(self.starts, end)
+        return [e for e in self.ents[first:last] if e.end <= end]
+
+
+def _sentence_doc(span: Span, index: EntityIndex, res: Resources) -> Doc:
+    """One sentence as a Doc of its own for the parser, with its actor names: built from its
+    tokens (``Span.as_doc`` copies arrays of the whole document, quadratic over long texts)."""
+    words = [t.text for t in span]
+    spaces = [bool(t.whitespace_) for t in span]
+    if spaces:
+        spaces[-1] = False
+    starts: list[bool | int | None] = [True, *([False] * (len(words) - 1))]
+    doc = Doc(res.nlp.vocab, words=words, spaces=spaces, sent_starts=starts)
+    offset = span.start
+    ents = [
+        Span(doc, e.start - offset, e.end - offset, label=e.label_, span_id=e.id_)
+        for e in index.within(span.start, span.end)
+    ]
+    if ents:
+        doc.ents = ents
+    return doc
 
 
 def _detect(
@@ -252,11 +287,12 @@ def _role_constraints(
     parsed: Doc, partial: list[dating.DateMention], res: Resources
 ) -> list[tuple[dating.DateMention, Role]]:
     out: list[tuple[dating.DateMention, Role]] = []
+    index = EntityIndex(parsed)
     for sent in parsed.sents:
         here = [m for m in partial if sent.start_char <= m.start < sent.end_char]
         if not here:
             continue
-        for ent in sent.ents:
+        for ent in index.within(sent.start, sent.end):
             if ent.label_ != "ACTOR" or not ent.ent_id_.startswith("person:"):
                 continue
             entry = res.kb.entries.get(ent.ent_id_)
