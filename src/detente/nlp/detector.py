@@ -41,10 +41,10 @@ class WordTag:
 
     start: int
     end: int
-    event: EventType | None  # None: the word reports no event
+    best: EventType  # the likeliest type, were the word an event
     p_event: float  # probability that the word is part of an event's trigger (1 - P(O))
-    p_type: float  # probability of the type given
-    mode: str | None
+    p_type: float  # probability of that type, were it an event
+    mode: str | None  # the likeliest mode of that type (None: no mode)
     status: str
 
 
@@ -186,8 +186,12 @@ class Detector:
             begin = stop
         return out
 
-    def tag(self, texts: Sequence[str], batch_size: int = 64) -> list[list[WordTag]]:
-        """Every word of every sentence with its event probability, type, mode and status."""
+    def tag(self, texts: Sequence[str], batch_size: int = 1) -> list[list[WordTag]]:
+        """Every word of every sentence with its event probability, type, mode and status.
+
+        Sentences are read one at a time by default: the int8 model quantises its activations
+        per batch, so a sentence read beside others would get slightly different numbers (and
+        on one core batching gains nothing)."""
         jobs: list[tuple[int, list[int], list[tuple[int, int, int]]]] = []
         for n, text in enumerate(texts):
             for window, local in self._windows(text):
@@ -224,19 +228,14 @@ class Detector:
             probs = p_types[piece]
             p_event = float(1.0 - probs[0])
             best = int(np.argmax(probs[1:])) + 1
-            kind = EventType(TYPES[best]) if p_event >= self.threshold else None
-            mode = None
-            if kind is not None:
-                mask = self._mode_mask.get(kind.value)
-                mp = np.where(mask, p_modes[piece], 0.0) if mask is not None else p_modes[piece]
-                name = self.modes[int(np.argmax(mp))]
-                mode = None if name == O else name
+            kind = EventType(TYPES[best])
+            mask = self._mode_mask.get(kind.value)
+            mp = np.where(mask, p_modes[piece], 0.0) if mask is not None else p_modes[piece]
+            name = self.modes[int(np.argmax(mp))]
             status = STATUSES[int(np.argmax(p_status[piece]))]
-            out.append(
-                WordTag(
-                    start, end, kind, p_event, float(probs[best] / max(p_event, 1e-9)), mode, status
-                )
-            )
+            p_type = float(probs[best] / max(p_event, 1e-9))
+            mode = None if name == O else name
+            out.append(WordTag(start, end, kind, p_event, p_type, mode, status))
         return out
 
 
@@ -244,25 +243,26 @@ def load_detector(folder: Path | None = None, threads: int = 1) -> Detector:
     return Detector(folder or packaged_folder(), threads=threads)
 
 
-def triggers(tags: Sequence[WordTag]) -> list[tuple[int, int, EventType, float, str | None, str]]:
-    """Runs of neighbouring words tagged with the same type, as one trigger each:
-    (start, end, type, probability, mode, status) with the mode and status of its surest word."""
+def triggers(
+    tags: Sequence[WordTag], threshold: float
+) -> list[tuple[int, int, EventType, float, str | None, str]]:
+    """Runs of neighbouring words at least ``threshold`` likely to be an event and of the same
+    type, as one trigger each: (start, end, type, probability, mode, status), with the mode and
+    status of its surest word."""
     out: list[tuple[int, int, EventType, float, str | None, str]] = []
     run: list[WordTag] = []
 
     def close() -> None:
         if run:
-            best = max(run, key=lambda t: t.p_event)
-            assert best.event is not None
-            out.append(
-                (run[0].start, run[-1].end, best.event, best.p_event, best.mode, best.status)
-            )
+            top = max(run, key=lambda t: t.p_event)
+            out.append((run[0].start, run[-1].end, top.best, top.p_event, top.mode, top.status))
 
     for tag in tags:
-        if tag.event is not None and run and run[-1].event == tag.event:
+        hit = tag.p_event >= threshold
+        if hit and run and run[-1].best == tag.best:
             run.append(tag)
             continue
         close()
-        run = [tag] if tag.event is not None else []
+        run = [tag] if hit else []
     close()
     return out

@@ -27,8 +27,12 @@ from detente.nlp.events import (
 from detente.ontology import Rule
 from detente.records import ActorMention, EventType, Status
 
-# Statuses the grammar decides over the detector: the act did not or may not happen.
-GRAMMAR_STATUSES = frozenset({Status.NEGATED, Status.HYPOTHETICAL})
+# Statuses the grammar decides over the detector: the act did not or may not happen, or the
+# sentence puts it in another party's mouth (a claim about someone else, a denial).
+GRAMMAR_STATUSES = frozenset({Status.NEGATED, Status.HYPOTHETICAL, Status.ALLEGED, Status.DENIED})
+# A report's main event is what it reports: an accusation made by saying ("Minsk said Kyiv massed
+# troops") ranks below the act it reports.
+SPEECH_RANK = 0.9
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +127,10 @@ def code_detected(coder: Coder, sent: Span, found: Sequence[Detected]) -> list[C
             candidate.status = item.status
         candidate.coder = "model" if rule.number < 0 else "rules+model"
         penalty = rule.confidence - candidate.confidence  # what the argument rules took off
-        candidate.confidence = round(max(0.05, min(1.0, item.p - penalty)), 3)
+        confidence = item.p - penalty
+        if token.lemma_.lower() in coder.lexicon.speech:
+            confidence *= SPEECH_RANK
+        candidate.confidence = round(max(0.05, min(1.0, confidence)), 3)
         out.append(candidate)
     share_targets(out)
     promised_targets(out)

@@ -192,7 +192,7 @@ def _detect(
     for (n, sentence), tags in zip(keys, res.detector.tag(texts), strict=True):
         here = [
             Detected(start, end, event, p, mode, Status(status))
-            for start, end, event, p, mode, status in triggers(tags)
+            for start, end, event, p, mode, status in triggers(tags, res.detector.threshold)
         ]
         if here:
             out[n][sentence.index] = here

@@ -34,6 +34,7 @@ from detente.nlp.detector import (
     TYPES,
     Detector,
     O,
+    WordTag,
     sha256,
     triggers,
     word_spans,
@@ -156,7 +157,8 @@ def train(corpus: Path, out: Path, config: dict[str, Any]) -> dict[str, Any]:
     class Tagger(nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.encoder = AutoModel.from_pretrained(str(encoder_dir))
+            # eager attention: the SDPA kernel is traced into an ONNX graph that ignores padding
+            self.encoder = AutoModel.from_pretrained(str(encoder_dir), attn_implementation="eager")
             width = self.encoder.config.hidden_size
             self.dropout = nn.Dropout(float(config["dropout"]))
             self.types = nn.Linear(width, len(TYPES))
@@ -284,14 +286,14 @@ def train(corpus: Path, out: Path, config: dict[str, Any]) -> dict[str, Any]:
     return manifest
 
 
-def trigger_scores(detector: Detector, dev: Sequence[Example], threshold: float) -> dict[str, Any]:
+def trigger_scores(
+    tagged: Sequence[Sequence[WordTag]], dev: Sequence[Example], threshold: float
+) -> dict[str, Any]:
     """Trigger detection on dev, every gold trigger counted: overlap matches, then type."""
-    detector.threshold = threshold
-    tagged = detector.tag([ex.text for ex in dev])
     gold_n = pred_n = hit = typed = 0
     event_sentences = kept = 0
     for ex, tags in zip(dev, tagged, strict=True):
-        found = triggers(tags)
+        found = triggers(tags, threshold)
         gold_n += len(ex.spans)
         pred_n += len(found)
         if ex.spans:
@@ -321,7 +323,8 @@ def trigger_scores(detector: Detector, dev: Sequence[Example], threshold: float)
 def choose_threshold(
     detector: Detector, dev: Sequence[Example], grid: Sequence[float]
 ) -> dict[str, Any]:
-    scored = [trigger_scores(detector, dev, t) for t in grid]
+    tagged = detector.tag([ex.text for ex in dev])
+    scored = [trigger_scores(tagged, dev, t) for t in grid]
     for row in scored:
         log.info("dev %s", row)
     return max(scored, key=lambda r: (r["f1"], -abs(float(r["threshold"]) - 0.5)))

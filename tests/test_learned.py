@@ -1,0 +1,146 @@
+"""The learned coder, the default: the detector finds and types events, the parse gives their
+arguments. Hand-written sentences in the register of real news (none from the corpus or the
+gold sets): what an analyst expects of the issue "a coder that works on real news"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from detente import Document, code_document, extract_text
+from detente.nlp.detector import Detector, packaged_folder, triggers
+from detente.nlp.pipeline import Resources
+from detente.records import DateBasis, Event, Status
+from tests.helpers import find
+
+pytestmark = pytest.mark.slow
+PUB = dt.date(2024, 3, 14)  # a Thursday
+
+
+def _events(text: str, res: Resources, published: dt.date = PUB) -> list[Event]:
+    return extract_text(text, res, published=published)
+
+
+def _counted(events: list[Event]) -> list[Event]:
+    return [e for e in events if e.status not in (Status.NEGATED, Status.HYPOTHETICAL)]
+
+
+@pytest.mark.parametrize(
+    ("text", "event", "actor", "recipient"),
+    [
+        (
+            "Russian forces shelled Kharkiv overnight, regional officials said.",
+            "ASSAULT",
+            "RUS",
+            "UKR",
+        ),
+        ("Thousands of farmers blocked motorways around Paris on Monday.", "PROTEST", "FRA", None),
+        (
+            "The European Union imposed new sanctions on Iranian drone makers.",
+            "SANCTION",
+            "EUR",
+            "IRN",
+        ),
+        (
+            "Japan's prime minister met the South Korean president in Seoul.",
+            "CONSULT",
+            "JPN",
+            "KOR",
+        ),
+        (
+            "China accused the Philippines of provoking a clash near the shoal.",
+            "ACCUSE",
+            "CHN",
+            "PHL",
+        ),
+        (
+            "Germany pledged a further 500 million euros in military aid to Ukraine.",
+            "AID",
+            "DEU",
+            "UKR",
+        ),
+        (
+            "Police in Nairobi arrested dozens of protesters outside parliament.",
+            "COERCE",
+            "KEN",
+            None,
+        ),
+        ("Hamas released four hostages to the Red Cross in Gaza.", "RETREAT", "PSE", None),
+    ],
+)
+def test_learned_codes_real_news(
+    res: Resources, text: str, event: str, actor: str, recipient: str | None
+) -> None:
+    found = find(_counted(_events(text, res)), event, actor=actor)
+    assert found, _events(text, res)
+    if recipient is not None:
+        assert any(recipient in {m["code"] for m in e["recipient"]} for e in found), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Analysts expect the talks in Geneva to stall before the summer.",
+        "If Russia attacked a NATO member, the alliance would be obliged to respond.",
+        "Europe should send more air defence systems before winter, the author argues.",
+        "The club fired its coach after a third straight defeat.",
+        "Forecasters warned of heavy rain and strong winds along the coast.",
+        "Could a new Cuban missile crisis be in the making?",
+    ],
+)
+def test_learned_no_event_in_opinion_forecasts_and_other_senses(res: Resources, text: str) -> None:
+    assert _counted(_events(text, res)) == []
+
+
+def test_learned_a_request_is_the_event_not_what_is_requested(res: Resources) -> None:
+    events = _events("Poland urged the United States to keep supporting Ukraine.", res)
+    assert find(events, "REQUEST", actor="POL", recipient="USA")
+    assert not [e for e in _counted(events) if e.event.value == "SUPPORT"]
+
+
+def test_learned_a_planned_visit_is_planned_and_dated_forward(res: Resources) -> None:
+    events = _events("Turkey's foreign minister is to visit Baghdad on Monday.", res)
+    (visit,) = find(events, "CONSULT", actor="TUR")
+    assert visit["status"] == "planned" and visit["date"] == "2024-03-18"
+
+
+def test_learned_an_undated_event_takes_the_publication_date(res: Resources) -> None:
+    (event, *_) = _counted(_events("Israeli aircraft struck targets in southern Lebanon.", res))
+    assert event.date is not None and event.date.iso() == PUB.isoformat()
+    assert event.date_basis == DateBasis.PUBLISHED
+
+
+def test_learned_offsets_slice_the_document(res: Resources) -> None:
+    text = "Kyiv says Minsk moved troops.\n\nBelarus denied it on Friday, calling the claim absurd."
+    coded = code_document(Document(id="o", text=text, published=PUB, language="en"), res)
+    assert coded.events
+    for event in coded.events:
+        assert text[event.start : event.end] == event.text
+        assert event.start <= event.trigger_start < event.end
+        assert event.coder in ("model", "rules+model")
+
+
+def test_learned_detector_reads_a_sentence_the_same_alone_and_in_a_batch() -> None:
+    detector = Detector(packaged_folder())
+    short = "Russian forces shelled Kharkiv overnight, killing three people."
+    long = (
+        "The prime minister met his Polish counterpart in Warsaw on Monday to discuss the border "
+        "crisis, energy supplies for the coming winter and the reconstruction of the railway."
+    )
+    alone = [t.p_event for t in detector.tag([short])[0]]
+    batched = [t.p_event for t in detector.tag([short, long])[0]]
+    assert np.allclose(alone, batched, atol=0.05)
+    assert triggers(detector.tag([short])[0], detector.threshold)
+
+
+def test_learned_detector_refuses_a_file_that_is_not_the_manifest_s(tmp_path: Path) -> None:
+    from detente.errors import DataFileError
+
+    for item in packaged_folder().iterdir():
+        (tmp_path / item.name).write_bytes(item.read_bytes())
+    (tmp_path / "tokenizer.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(DataFileError, match="does not match the SHA-256"):
+        Detector(tmp_path)
