@@ -79,3 +79,24 @@ def test_a_gold_file_that_is_not_text_is_named_in_one_line(tmp_path: Path) -> No
     path.write_bytes(b"%PDF-1.5\n\xd0\xd4\xc5\xd8\n")
     with pytest.raises(DataFileError, match=r"readme\.pdf: not a gold file: not UTF-8 text$"):
         read_gold(path)
+
+
+def test_eval_corpus_documents_count_every_gold_event(res: Resources, tmp_path: Path) -> None:
+    event = {"event": "ASSAULT", "mode": None, "trigger": "shelled",
+             "actor": [{"code": "RUS", "sector": "MIL", "text": "Russian forces"}],
+             "recipient": [{"code": "UKR", "sector": None, "text": "Kharkiv"}],
+             "status": "asserted", "claimed_by": None, "date": "2024-03-12"}  # fmt: skip
+    missed = dict(event, event="AID", trigger="weather", actor=[{"code": "UKR", "sector": None, "text": None}],
+                  recipient=[])  # fmt: skip
+    doc = {"id": "e-1", "register": "wire", "region": "russia-ukraine", "published": "2024-03-14",
+           "title": "Kharkiv shelled", "title_events": [],
+           "paragraphs": [[{"text": "Russian forces shelled Kharkiv on Tuesday, officials said.", "events": [event]},
+                           {"text": "The weather was cold and dry across the region.", "events": [missed]}]]}  # fmt: skip
+    path = tmp_path / "docs.jsonl"
+    path.write_text(json.dumps(doc) + "\n", encoding="utf-8")
+    docs, problems = read_corpus(path)
+    assert not problems
+    report = score_documents(docs, res).report()
+    assert report["gold_events"] == 2 and report["texts"] == 3
+    assert report["detection_recall"] == 0.5  # the invented AID is gold no coder finds: counted
+    assert report["date_accuracy"] == 1.0 and report["actor_country_f1"] == 1.0

@@ -144,3 +144,22 @@ def test_learned_detector_refuses_a_file_that_is_not_the_manifest_s(tmp_path: Pa
     (tmp_path / "tokenizer.json").write_text("{}", encoding="utf-8")
     with pytest.raises(DataFileError, match="does not match the SHA-256"):
         Detector(tmp_path)
+
+
+def test_learned_roles_mark_the_trigger_between_reserved_pieces() -> None:
+    from tokenizers import Tokenizer
+
+    from detente.nlp.roles import CLOSE, OPEN, mark, runs
+
+    tokenizer = Tokenizer.from_file(str(packaged_folder() / "tokenizer.json"))
+    text = "Belarusian border guards detained two Lithuanian citizens on Friday."
+    start = text.index("detained")
+    marked = mark(tokenizer, text, (start, start + len("detained")))
+    pieces = [tokenizer.id_to_token(i) for i in marked.ids]
+    assert pieces[0] == "[CLS]" and pieces[-1] == "[SEP]"
+    opened, closed = pieces.index(OPEN), pieces.index(CLOSE)
+    assert pieces[opened + 1 : closed] == ["detained"]
+    words = [text[s:e] for _, s, e in marked.words]
+    assert words[:4] == ["Belarusian", "border", "guards", "detained"]
+    spans = [(s, e) for _, s, e in marked.words]
+    assert runs(spans, [1, 1, 1, 0, 0, 2, 2, 0, 0, 0], 1) == [(0, text.index(" detained"))]

@@ -66,13 +66,15 @@ class Context:
     def pair(self) -> list[str]:
         return self.countries[-2:] if len(self.countries) >= 2 else []
 
-    def main_country(self) -> str | None:
-        """The country the document has spoken of most so far (the latest of equals): where
-        unqualified "police" or "the senator" of the story belong."""
-        if not self.mentioned:
+    def main_country(self, besides: Iterable[str] = ()) -> str | None:
+        """The country the document has spoken of most so far (the latest of equals), other than
+        ``besides``: where unqualified "police" or "the senator" of the story belong, and whom
+        an act with no named target faces."""
+        left = [c for c in self.mentioned if c not in set(besides)]
+        if not left:
             return None
         rank = {code: i for i, code in enumerate(self.countries)}
-        return max(self.mentioned, key=lambda c: (self.mentioned[c], rank.get(c, -1)))
+        return max(left, key=lambda c: (self.mentioned[c], rank.get(c, -1)))
 
 
 def actor_spans(doc: Doc) -> dict[int, Span]:
@@ -121,6 +123,12 @@ class Resolver:
         return ActorMention(
             self.text[start:end], start - sent.start_char, end - sent.start_char, entity
         )
+
+    def implied(self, at: Token, entity: Entity, sent: Span) -> ActorMention:
+        """A party the sentence does not name (a government protesters face, the other side of
+        the story): no words of its own, placed where the act is."""
+        start = at.idx - sent.start_char
+        return ActorMention("", start, start, entity)
 
     def country_modifiers(self, head: Token) -> list[tuple[Token, str]]:
         """Countries named in a noun's modifiers: adjectives, compounds, possessives, of-phrases."""

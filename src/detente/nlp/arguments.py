@@ -264,7 +264,7 @@ class Arguments:
             return []  # another country is named in the act: not a domestic affair
         if rule.event in (EventType.PROTEST, EventType.REQUEST, EventType.COERCE) and crowd(actors):
             return [
-                self.resolver.mention(token, Entity(code, "GOV", f"government of {code}"), sent)
+                self.resolver.implied(token, Entity(code, "GOV", f"government of {code}"), sent)
             ]
         # Non-state actors act against the state; the state acts against non-state groups.
         wanted = STATE if all(m.entity.sector in NON_STATE for m in actors) else NON_STATE
@@ -378,7 +378,7 @@ class Arguments:
             return []
         others = [code for code in pair if code not in codes]
         return (
-            [self.resolver.mention(token, self.resolver.country_entity(others[0]), sent)]
+            [self.resolver.implied(token, self.resolver.country_entity(others[0]), sent)]
             if others
             else []
         )

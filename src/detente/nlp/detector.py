@@ -20,13 +20,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from detente.errors import DataFileError
 from detente.records import EventType
+
+if TYPE_CHECKING:
+    from detente.nlp.roles import RoleTagger
 
 O = "O"  # noqa: E741 - the conventional name of the outside label
 TYPES: tuple[str, ...] = (O, *(t.value for t in EventType))
@@ -59,6 +62,7 @@ class Manifest:
     threshold: float
     valid_modes: dict[str, tuple[str, ...]]
     scores: dict[str, Any]
+    roles: dict[str, Any] | None = None  # the argument tagger: model, model_sha256, scores
 
 
 def sha256(path: Path) -> str:
@@ -83,6 +87,7 @@ def read_manifest(folder: Path) -> Manifest:
             threshold=float(raw["threshold"]),
             valid_modes={k: tuple(v) for k, v in raw["valid_modes"].items()},
             scores=dict(raw.get("scores", {})),
+            roles=raw.get("roles"),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise DataFileError(str(path), f"unreadable detector manifest ({exc})") from exc
@@ -110,7 +115,7 @@ def word_spans(
     return out
 
 
-def _softmax(x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+def softmax(x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     x = x - x.max(axis=-1, keepdims=True)
     e = np.exp(x)
     out: npt.NDArray[np.float32] = e / e.sum(axis=-1, keepdims=True)
@@ -145,6 +150,17 @@ class Detector:
         self.session = ort.InferenceSession(
             str(model_path), options, providers=["CPUExecutionProvider"]
         )
+        self.roles: RoleTagger | None = None
+        if self.manifest.roles is not None:
+            from detente.nlp.roles import RoleTagger
+
+            self.roles = RoleTagger(
+                folder,
+                str(self.manifest.roles["model"]),
+                str(self.manifest.roles["model_sha256"]),
+                self.tokenizer,
+                threads,
+            )
         self.threshold = self.manifest.threshold
         self.modes = self.manifest.modes
         self._mode_mask = {
@@ -209,7 +225,7 @@ class Detector:
             types, modes, statuses = self.session.run(
                 None, {"input_ids": ids, "attention_mask": mask}
             )
-            p_types, p_modes, p_status = _softmax(types), _softmax(modes), _softmax(statuses)
+            p_types, p_modes, p_status = softmax(types), softmax(modes), softmax(statuses)
             for row, (n, _, local) in enumerate(chunk):
                 out[n].extend(self._words(local, p_types[row], p_modes[row], p_status[row]))
         for tags in out:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from detente.nlp.candidate import is_country
 from detente.nlp.events import (
     GENERIC_SLOTS,
     POSTURE,
@@ -24,6 +25,7 @@ from detente.nlp.events import (
     promised_targets,
     share_targets,
 )
+from detente.nlp.roles import RoleTagger
 from detente.ontology import Rule
 from detente.records import ActorMention, EventType, Status
 
@@ -86,7 +88,7 @@ def _from_context(coder: Coder, token: Token, rule: Rule, sent: Span) -> Candida
         last = ctx.people[-1]
     if last is None:
         return None
-    mention = coder.resolver.mention(token, last.entity, sent)
+    mention = coder.resolver.implied(token, last.entity, sent)
     return Candidate(
         trigger=token,
         rule=rule,
@@ -102,7 +104,59 @@ def _from_context(coder: Coder, token: Token, rule: Rule, sent: Span) -> Candida
     )
 
 
-def code_detected(coder: Coder, sent: Span, found: Sequence[Detected]) -> list[Candidate]:
+def _tagged(coder: Coder, sent: Span, spans: list[tuple[int, int]]) -> list[ActorMention]:
+    """The parties the argument tagger's words name, resolved by the knowledge base."""
+    out: list[ActorMention] = []
+    for start, end in spans:
+        span = sent.doc.char_span(start, end, alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        found = coder.resolver.resolve(span.root, sent)
+        codes = {m.entity.code for m in out}
+        out += [m for m in found if m.entity.code not in codes]
+    return out
+
+
+def _with_tagged_arguments(
+    coder: Coder, sent: Span, candidate: Candidate, roles: RoleTagger, item: Detected
+) -> None:
+    """Where the argument tagger names an actor or recipient the knowledge base can resolve,
+    it replaces what the parse rules found."""
+    actor_spans, recipient_spans = roles.arguments(sent.text, (item.start, item.end))
+    actors = _tagged(coder, sent, actor_spans)
+    if actors:
+        candidate.actors = actors
+    recipients = [
+        m
+        for m in _tagged(coder, sent, recipient_spans)
+        if m.entity.code not in {a.entity.code for a in candidate.actors}
+    ]
+    if recipients:
+        candidate.recipients = recipients
+
+
+# Acts that, with no target named, are a domestic affair (protesters and their government,
+# police and the people they arrest, a concession at home); others face the story's other party.
+DOMESTIC_BY_DEFAULT = frozenset({EventType.PROTEST, EventType.COERCE, EventType.CONCEDE})
+
+
+def _unnamed_target(coder: Coder, token: Token, candidate: Candidate, sent: Span) -> None:
+    """An act whose sentence names no target: aimed at the actor's own country for domestic
+    kinds of act, else at the country the document is about besides the actor's."""
+    codes = {m.entity.code for m in candidate.actors}
+    own = [c for c in codes if is_country(c)]
+    if candidate.event in DOMESTIC_BY_DEFAULT and len(own) == 1:
+        target: str | None = own[0]
+    else:
+        target = coder.resolver.ctx.main_country(besides=codes)
+    if target is not None:
+        entity = coder.resolver.country_entity(target)
+        candidate.recipients = [coder.resolver.implied(token, entity, sent)]
+
+
+def code_detected(
+    coder: Coder, sent: Span, found: Sequence[Detected], roles: RoleTagger | None = None
+) -> list[Candidate]:
     """Candidates for the detector's triggers in one parsed sentence."""
     out: list[Candidate] = []
     consumed: set[int] = set()
@@ -121,6 +175,10 @@ def code_detected(coder: Coder, sent: Span, found: Sequence[Detected]) -> list[C
             candidate = _from_context(coder, token, rule, sent)
         if candidate is None:
             continue
+        if roles is not None:
+            _with_tagged_arguments(coder, sent, candidate, roles, item)
+        if not candidate.recipients:
+            _unnamed_target(coder, token, candidate, sent)
         if item.mode is not None:
             candidate.mode = item.mode
         if candidate.status not in GRAMMAR_STATUSES:

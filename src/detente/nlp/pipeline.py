@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import logging
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -309,9 +310,23 @@ def _role_constraints(
 
 
 # -- events -------------------------------------------------------------------------------------
+# "KYIV, June 20 (wire) —": the dateline dates the filing, not what the story reports.
+_DATELINE_BEFORE = re.compile(r"^[A-Z][A-Z .'/-]*,\s*$")
+_DATELINE_AFTER = re.compile(r"^\s*(\([^)]{1,30}\)\s*)?[—–-]")
+
+
+def _dateline(text: str, mention: dating.DateMention) -> bool:
+    return bool(
+        _DATELINE_BEFORE.match(text[: mention.start]) and _DATELINE_AFTER.match(text[mention.end :])
+    )
+
+
 def _date_owners(parsed: Doc, sent: Span, offset: int) -> dict[int, dating.DateMention]:
     owners: dict[int, dating.DateMention] = {}
-    for mention in dating.find_dates(sent.text):
+    text = sent.text
+    for mention in dating.find_dates(text):
+        if _dateline(text, mention):
+            continue
         span = parsed.char_span(
             offset + mention.start, offset + mention.end, alignment_mode="expand"
         )
@@ -331,13 +346,16 @@ def _event_date(
     owners: dict[int, dating.DateMention],
     reference: dt.date | None,
     narrative: DateValue | None,
+    speech: frozenset[str],
 ) -> tuple[DateValue | None, DateBasis]:
     token = candidate.trigger
     for _ in range(10):
         mention = owners.get(token.i)
         if mention is not None:
-            # A planned event's own date lies ahead; a date it inherits is the report's.
-            future = token.i == candidate.trigger.i and candidate.status == Status.PLANNED
+            # A planned event's own date lies ahead (its clause's: "is due in Addis on
+            # Thursday"); a date it inherits from the report ("said on Monday") is the report's.
+            own = token.i == candidate.trigger.i or token.lemma_.lower() not in speech
+            future = own and candidate.status == Status.PLANNED
             value = dating.resolve(mention, reference, future=future)
             if value is not None:
                 return value, DateBasis.TEXT
@@ -350,9 +368,12 @@ def _event_date(
         if not m.since and not _in_relative_clause(candidate.trigger.doc[i])
     }
     if len(sentence_dates) == 1:
-        # One date in the sentence dates all of it ("When visiting on 30 July, he said ...").
+        # One date in the sentence dates all of it ("When visiting on 30 July, he said ..."),
+        # unless it lies ahead and the event is no plan: a threat or a demand is dated when it
+        # is made, not when what it speaks of would happen.
         value = dating.resolve(next(iter(sentence_dates.values())), reference)
-        if value is not None:
+        ahead = value is not None and reference is not None and value.first_day() > reference
+        if value is not None and (not ahead or candidate.status == Status.PLANNED):
             return value, DateBasis.TEXT
     if narrative is not None:
         return narrative, DateBasis.NARRATIVE
@@ -415,14 +436,17 @@ def _code_parsed(
                 detected.get(sentence.index),
             )
         ctx.remember(memory.all_mentions(span))
-        # A date named outright carries on through its paragraph; one that counts from the
-        # reference ("next month", "yesterday") holds for its own clause only.
+        # A date named outright, or a day ("on Tuesday"), carries on through its paragraph; a
+        # period counted from the reference ("next month", "last year") holds for its own
+        # clause only, and so does a date of the background ("in November 2020").
         resolved = [
-            dating.resolve(m, reference)
+            value
             for m in dating.find_dates(sentence.text)
-            if m.relative is None and not m.since
+            if not m.since
+            and (value := dating.resolve(m, reference)) is not None
+            and (m.relative is None or value.day is not None)
+            and _current(value, reference)
         ]
-        resolved = [v for v in resolved if v is not None]
         if resolved:
             narrative = resolved[-1]
     if not events:
@@ -435,6 +459,19 @@ def _code_parsed(
         basis,
         dropped,
     )
+
+
+CURRENT_DAYS = 45  # a date further from the reference is background, not the story's time
+
+
+def _current(value: DateValue, reference: dt.date | None) -> bool:
+    """Whether a date named in the text is the story's own time (it may then date the sentences
+    after it), not background ("since 2014", "in November 2020")."""
+    if reference is None:
+        return True
+    first = value.first_day()
+    last = _last_day(value) if value.day is None else first
+    return (reference - last).days <= CURRENT_DAYS and (first - reference).days <= CURRENT_DAYS
 
 
 def _code_sentence(
@@ -454,12 +491,12 @@ def _code_sentence(
     owners = _date_owners(parsed, whole, 0)
     out = []
     candidates = (
-        code_detected(coder, whole, detected or [])
+        code_detected(coder, whole, detected or [], res.detector.roles)
         if res.detector is not None
         else coder.code_sentence(whole)
     )
     for candidate in candidates:
-        date, date_basis = _event_date(candidate, owners, reference, narrative)
+        date, date_basis = _event_date(candidate, owners, reference, narrative, res.lexicon.speech)
         if date is None and doc.published is not None:
             # Nothing in the sentence or its paragraph dates it: news reports what is new, so
             # the event takes the publication date.
