@@ -92,7 +92,7 @@ class Arguments:
             if accused is not None:
                 return self.resolver.resolve(accused, sent), 0.0
         if rule.actor == "object_owner" and obj is not None:
-            return self._owners(obj, sent), 0.0
+            return self.owners(obj, sent), 0.0
         if rule.nominal:
             found = self._nominal_actor(token, sent)
             if found:
@@ -120,13 +120,13 @@ class Arguments:
             penalty = 0.05
         found = self.resolver.resolve(subject, sent) if subject is not None else []
         if not found and obj is not None and rule.event in (EventType.MOBILIZE, EventType.RETREAT):
-            found = self._owners(obj, sent)
+            found = self.owners(obj, sent)
         if not found and passive(token):
             found = self._implicit_actor(token, sent)
             penalty = 0.2
         return found, penalty
 
-    def _owners(self, obj: Token, sent: Span) -> list[ActorMention]:
+    def owners(self, obj: Token, sent: Span) -> list[ActorMention]:
         found = self.resolver.resolve(obj, sent)
         if found:
             return found
@@ -143,7 +143,7 @@ class Arguments:
         """Who a passive act was done to: its subject, or whose it is ("Ukrainian positions
         were shelled", "a camp for Congolese refugees was attacked")."""
         for target in (subject, *prep_objects(subject, "for"), *prep_objects(subject, "of")):
-            found = self.resolver.resolve(target, sent) or self._owners(target, sent)
+            found = self.resolver.resolve(target, sent) or self.owners(target, sent)
             if found:
                 return found
         return []
@@ -175,7 +175,7 @@ class Arguments:
                 if found:
                     return found
         for origin in prep_objects(token, "from"):
-            found = self._owners(origin, sent)
+            found = self.owners(origin, sent)
             if found:
                 return found
         return []
@@ -207,24 +207,24 @@ class Arguments:
                 if not targets and obj is not None and not passive(token):
                     targets = prep_objects(obj, slot[5:])
                 for target in targets:
-                    found += self.resolver.resolve(target, sent) or self._owners(target, sent)
+                    found += self.resolver.resolve(target, sent) or self.owners(target, sent)
             elif slot == "complement":
                 complement = complement_object(token)
                 if complement is not None:
-                    found = self._owners(complement, sent) or [
+                    found = self.owners(complement, sent) or [
                         m
                         for t in complement.subtree
                         if t.pos_ in ("NOUN", "PROPN")
-                        for m in self._owners(t, sent)
+                        for m in self.owners(t, sent)
                     ]
             elif slot == "object_owner" and obj is not None:
-                found = self._owners(obj, sent)
+                found = self.owners(obj, sent)
             elif slot == "clause_subject":
                 for subject in clause_subjects(token):
-                    found += self.resolver.resolve(subject, sent) or self._owners(subject, sent)
+                    found += self.resolver.resolve(subject, sent) or self.owners(subject, sent)
             elif slot.startswith("object_") and obj is not None:
                 for target in prep_objects(obj, slot[7:]):
-                    found += self.resolver.resolve(target, sent) or self._owners(target, sent)
+                    found += self.resolver.resolve(target, sent) or self.owners(target, sent)
             elif slot == "border" and border is not None:
                 found = self._border_recipients(border, actor_codes, sent)
             found = [m for m in found if not same_side(m, actors, actor_codes)]
@@ -306,7 +306,7 @@ class Arguments:
         for target in sorted(clause, key=lambda t: (abs(t.i - token.i), t.i < token.i)):
             found = [
                 m
-                for m in (self.resolver.resolve(target, sent) or self._owners(target, sent))
+                for m in (self.resolver.resolve(target, sent) or self.owners(target, sent))
                 if m.entity.code not in actor_codes  # one's own side: see _domestic
                 or against_own_state(m, actors)
             ]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from detente.nlp.attribution import decide_status, frame
 from detente.nlp.candidate import is_country
 from detente.nlp.events import (
     GENERIC_SLOTS,
@@ -27,7 +28,7 @@ from detente.nlp.events import (
 )
 from detente.nlp.roles import RoleTagger
 from detente.ontology import Rule
-from detente.records import ActorMention, EventType, Status
+from detente.records import ActorMention, Entity, EventType, Status
 
 # Statuses the grammar decides over the detector: the act did not or may not happen, or the
 # sentence puts it in another party's mouth (a claim about someone else, a denial).
@@ -79,26 +80,27 @@ def _generic(token: Token, event: EventType, p: float) -> Rule:
     )
 
 
-def _from_context(coder: Coder, token: Token, rule: Rule, sent: Span) -> Candidate | None:
-    """A trigger whose actor the parse does not name: the party the document spoke of last
-    ("The strikes hit ...": whoever the story is about)."""
+UNIDENTIFIED = Entity("UNK", "UNK", "unidentified actor")
+
+
+def _from_context(coder: Coder, token: Token, rule: Rule, sent: Span) -> Candidate:
+    """A trigger whose actor the parse does not name: the country or organisation the document
+    spoke of last ("The strikes hit ...": whoever the story is about), else an unidentified
+    actor (PLOVER's UNK: "two civilians were killed by a bomb")."""
     ctx = coder.resolver.ctx
-    last: ActorMention | None = ctx.things[-1] if ctx.things else None
-    if ctx.people and (last is None or ctx.people[-1].start > last.start):
-        last = ctx.people[-1]
-    if last is None:
-        return None
-    mention = coder.resolver.implied(token, last.entity, sent)
+    last = ctx.things[-1] if ctx.things else (ctx.people[-1] if ctx.people else None)
+    entity = last.entity if last is not None else UNIDENTIFIED
+    status = decide_status(frame(token, coder.lexicon).statuses, third_party_claim=False)
     return Candidate(
         trigger=token,
         rule=rule,
         event=rule.event,
         mode=rule.mode,
         context=rule.context,
-        actors=[mention],
+        actors=[coder.resolver.implied(token, entity, sent)],
         recipients=[],
         claimed_by=None,
-        status=Status.ASSERTED,
+        status=status,
         confidence=rule.confidence * 0.6,
         words=[token],
     )
@@ -111,7 +113,13 @@ def _tagged(coder: Coder, sent: Span, spans: list[tuple[int, int]]) -> list[Acto
         span = sent.doc.char_span(start, end, alignment_mode="expand")
         if span is None or not len(span):
             continue
-        found = coder.resolver.resolve(span.root, sent)
+        found = coder.resolver.resolve(span.root, sent) or coder.owners(span.root, sent)
+        if not found:  # "Israeli army bulldozers": a country named inside the words
+            found = [
+                coder.resolver.mention(t, coder.resolver.country_entity(code), sent)
+                for t in span
+                if (code := coder.resolver.country_of(t)) is not None
+            ][:1]
         codes = {m.entity.code for m in out}
         out += [m for m in found if m.entity.code not in codes]
     return out
@@ -173,8 +181,6 @@ def code_detected(
         candidate = coder.code_token(token, rule, sent, obj, conventions=False)
         if candidate is None:
             candidate = _from_context(coder, token, rule, sent)
-        if candidate is None:
-            continue
         if roles is not None:
             _with_tagged_arguments(coder, sent, candidate, roles, item)
         if not candidate.recipients:
