@@ -10,13 +10,13 @@ not applied: the detector learnt types from a corpus coded by them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
 from detente.nlp.attribution import decide_status, frame
 from detente.nlp.candidate import is_country
+from detente.nlp.detector import WordTag
 from detente.nlp.events import (
     GENERIC_SLOTS,
     POSTURE,
@@ -38,6 +38,12 @@ GRAMMAR_STATUSES = frozenset({Status.NEGATED, Status.HYPOTHETICAL, Status.ALLEGE
 SPEECH_RANK = 0.9
 
 
+# A lexicon rule's event is kept where the detector gives its trigger word at least this much
+# support: the rules know constructions the corpus has few of ("amassing troops"), the detector
+# vetoes their senses that are no event.
+RULE_SUPPORT = 0.15
+
+
 @dataclass(frozen=True, slots=True)
 class Detected:
     """One trigger as the detector gives it; offsets are those of the sentence's text."""
@@ -48,6 +54,18 @@ class Detected:
     p: float
     mode: str | None
     status: Status
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the detector read in one sentence: its triggers and every word's probabilities."""
+
+    found: list[Detected]
+    tags: list[WordTag]
+
+    def support(self, token: Token, sent: Span) -> float:
+        at = token.idx - sent.start_char
+        return max((t.p_event for t in self.tags if t.start <= at < t.end), default=0.0)
 
 
 def _head(sent: Span, found: Detected) -> Token | None:
@@ -162,14 +180,38 @@ def _unnamed_target(coder: Coder, token: Token, candidate: Candidate, sent: Span
         candidate.recipients = [coder.resolver.implied(token, entity, sent)]
 
 
-def code_detected(
-    coder: Coder, sent: Span, found: Sequence[Detected], roles: RoleTagger | None = None
+def _supported_rules(
+    coder: Coder, sent: Span, reading: Reading, seen: set[int], consumed: set[int]
 ) -> list[Candidate]:
-    """Candidates for the detector's triggers in one parsed sentence."""
+    """Events of the lexicon's rules on words the detector did not take as triggers but gives
+    some support, coded as the rule-based coder codes them (PLOVER's conventions included)."""
+    out: list[Candidate] = []
+    for token in sent:
+        if token.i in seen or reading.support(token, sent) < RULE_SUPPORT:
+            continue
+        rule = coder.matcher.match(token, consumed)
+        if rule is None:
+            continue
+        obj = None if rule.nominal else direct_object(token)
+        candidate = coder.code_token(token, rule, sent, obj)
+        if candidate is not None:
+            seen.add(token.i)
+            if obj is not None:
+                consumed.add(obj.i)
+            candidate.confidence = round(candidate.confidence * reading.support(token, sent), 3)
+            out.append(candidate)
+    return out
+
+
+def code_detected(
+    coder: Coder, sent: Span, reading: Reading, roles: RoleTagger | None = None
+) -> list[Candidate]:
+    """Candidates for the detector's triggers in one parsed sentence, and for the lexicon's
+    rules where the detector supports them."""
     out: list[Candidate] = []
     consumed: set[int] = set()
     seen: set[int] = set()
-    for item in found:
+    for item in reading.found:
         token = _head(sent, item)
         if token is None or token.i in seen:
             continue
@@ -196,6 +238,8 @@ def code_detected(
             confidence *= SPEECH_RANK
         candidate.confidence = round(max(0.05, min(1.0, confidence)), 3)
         out.append(candidate)
+    covered = {i for c in out for i in (c.trigger.i, *(t.i for t in c.words))}
+    out += _supported_rules(coder, sent, reading, seen | covered, consumed)
     share_targets(out)
     promised_targets(out)
     return out

@@ -27,7 +27,7 @@ from detente.nlp.actors import Context, Resolver
 from detente.nlp.detector import Detector, load_detector, triggers
 from detente.nlp.events import Candidate, Coder
 from detente.nlp.gate import Gate, build_gate, build_light
-from detente.nlp.learned import Detected, code_detected
+from detente.nlp.learned import RULE_SUPPORT, Detected, Reading, code_detected
 from detente.nlp.model import DEFAULT_MODEL, ActorMatcher, load_nlp
 from detente.nlp.places import border_location, place_of
 from detente.ontology import Lexicon, Ontology, load_lexicon, load_ontology
@@ -133,7 +133,7 @@ def _code_batch(docs: list[Document], res: Resources, published: dt.date | None)
     for n, (light, sentences) in enumerate(zip(lights, splits, strict=True)):
         entities = EntityIndex(light)
         for sentence, span in sentences:
-            if found[n].get(sentence.index) if res.detector is not None else res.gate.opens(span):
+            if (sentence.index in found[n]) if res.detector else res.gate.opens(span):
                 trimmed = light.char_span(sentence.start, sentence.end) or span
                 wanted.append((n, sentence.index, _sentence_doc(trimmed, entities, res)))
     parsed: list[dict[int, Doc]] = [{} for _ in docs]
@@ -182,21 +182,23 @@ def _sentence_doc(span: Span, index: EntityIndex, res: Resources) -> Doc:
 
 def _detect(
     masked: list[str], splits: list[list[tuple[Sentence, Span]]], res: Resources
-) -> list[dict[int, list[Detected]]]:
-    """The detector's triggers of every sentence of the batch (document → sentence index →
-    triggers); a sentence with none is not parsed: the learned gate."""
-    out: list[dict[int, list[Detected]]] = [{} for _ in masked]
+) -> list[dict[int, Reading]]:
+    """The detector's reading of every sentence of the batch (document → sentence index →
+    triggers and word probabilities), for the sentences worth parsing: those with a trigger, and
+    those where a lexicon rule could fire on a word the detector gives some support."""
+    out: list[dict[int, Reading]] = [{} for _ in masked]
     if res.detector is None:
         return out
-    keys = [(n, s) for n, sentences in enumerate(splits) for s, _ in sentences]
-    texts = [masked[n][s.start : s.end] for n, s in keys]
-    for (n, sentence), tags in zip(keys, res.detector.tag(texts), strict=True):
+    keys = [(n, s, span) for n, sentences in enumerate(splits) for s, span in sentences]
+    texts = [masked[n][s.start : s.end] for n, s, _ in keys]
+    for (n, sentence, span), tags in zip(keys, res.detector.tag(texts), strict=True):
         here = [
             Detected(start, end, event, p, mode, Status(status))
             for start, end, event, p, mode, status in triggers(tags, res.detector.threshold)
         ]
-        if here:
-            out[n][sentence.index] = here
+        supported = max((t.p_event for t in tags), default=0.0) >= RULE_SUPPORT
+        if here or (supported and res.gate.opens(span)):
+            out[n][sentence.index] = Reading(here, tags)
     return out
 
 
@@ -405,7 +407,7 @@ def _code_parsed(
     parsed: dict[int, Doc],
     res: Resources,
     given: dt.date | None,
-    detected: dict[int, list[Detected]],
+    detected: dict[int, Reading],
 ) -> Coded:
     reference, basis = reference_date(doc, light, res, given)
     if basis == ReferenceBasis.GIVEN:
@@ -483,7 +485,7 @@ def _code_sentence(
     res: Resources,
     reference: dt.date | None,
     narrative: DateValue | None,
-    detected: list[Detected] | None,
+    detected: Reading | None,
 ) -> list[Event]:
     resolver = Resolver(parsed, ctx)
     coder = Coder(res.lexicon, res.ontology, resolver)
@@ -491,7 +493,7 @@ def _code_sentence(
     owners = _date_owners(parsed, whole, 0)
     out = []
     candidates = (
-        code_detected(coder, whole, detected or [], res.detector.roles)
+        code_detected(coder, whole, detected or Reading([], []), res.detector.roles)
         if res.detector is not None
         else coder.code_sentence(whole)
     )
