@@ -45,6 +45,17 @@ def test_corpus_size_and_make_up(corpus: Corpus) -> None:
     assert len({d.register for d in docs}) >= 7 and len({d.region for d in docs}) >= 10
 
 
+def test_corpus_next_documents_are_valid_too() -> None:
+    """Documents written after the shipped model was trained wait in corpus/next, validated."""
+    nxt = ROOT / "corpus" / "next"
+    if not nxt.is_dir() or not any(nxt.glob("*.jsonl")):
+        pytest.skip("no documents wait in corpus/next")
+    docs, problems = read_corpus(nxt)
+    assert problems == [] and docs
+    known = {d.id for d in read_corpus(CORPUS)[0]}
+    assert not known & {d.id for d in docs}
+
+
 def test_corpus_offsets_slice_the_document_text(corpus: Corpus) -> None:
     docs, _ = corpus
     for doc in docs[:200]:
@@ -133,5 +144,6 @@ def test_corpus_the_shipped_detector_was_trained_on_this_corpus() -> None:
     assert sha256(folder / manifest.tokenizer) == manifest.tokenizer_sha256
     assert manifest.corpus_sha256 == corpus_hash(CORPUS), "retrain: make train"
     assert (folder / manifest.model).stat().st_size < 50 * 2**20
-    # the learned gate keeps nearly every sentence that holds an event (dev split)
-    assert manifest.scores["dev"]["event_sentences_kept"] >= 0.98
+    # the threshold was chosen on dev, and the argument tagger ships beside the detector
+    assert manifest.threshold == manifest.scores["dev"]["threshold"]
+    assert manifest.roles is not None and (folder / manifest.roles["model"]).is_file()

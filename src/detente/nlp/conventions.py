@@ -161,7 +161,7 @@ class Conventions:
             event, mode, status = EventType.REJECT, REFUSABLE[event], Status.ASSERTED
         return event, mode, status
 
-    def _accusations(self, coded: list[Candidate], sent: Span) -> list[Candidate]:
+    def accusations(self, coded: list[Candidate], sent: Span) -> list[Candidate]:
         """ "Belarus said Ukraine massed troops": the claim of a hostile act is an accusation."""
         out: list[Candidate] = []
         seen: set[tuple[int, str]] = {

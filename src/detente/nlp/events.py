@@ -131,7 +131,7 @@ class Coder(Arguments, Conventions):
         out = without_topics(out)
         share_targets(out)
         promised_targets(out)
-        out += self._accusations(out, sent)
+        out += self.accusations(out, sent)
         return out
 
     def code_token(

@@ -223,7 +223,10 @@ def code_detected(
         candidate = coder.code_token(token, rule, sent, obj, conventions=False)
         if candidate is None:
             candidate = _from_context(coder, token, rule, sent)
-        if roles is not None:
+        lexical = rule.number >= 0 and bool(candidate.actors)
+        if roles is not None and (not lexical or _unidentified(candidate)):
+            # a lexicon rule knows its construction's arguments ("observed growing numbers of
+            # Ukrainian troops": the troops'); the tagger speaks for the others
             _with_tagged_arguments(coder, sent, candidate, roles, item)
         if not candidate.recipients:
             _unnamed_target(coder, token, candidate, sent)
@@ -242,4 +245,15 @@ def code_detected(
     out += _supported_rules(coder, sent, reading, seen | covered, consumed)
     share_targets(out)
     promised_targets(out)
+    # "Belarus said Ukraine massed troops": the claim of a hostile act is an accusation, unless
+    # the detector coded it on the speech verb already
+    out += [
+        a
+        for a in coder.accusations(out, sent)
+        if not any(c.trigger.i == a.trigger.i and c.event == a.event for c in out)
+    ]
     return out
+
+
+def _unidentified(candidate: Candidate) -> bool:
+    return all(m.entity.code == UNIDENTIFIED.code for m in candidate.actors)
