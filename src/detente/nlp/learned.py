@@ -213,7 +213,7 @@ def code_detected(
     seen: set[int] = set()
     for item in reading.found:
         token = _head(sent, item)
-        if token is None or token.i in seen:
+        if token is None or token.i in seen or _part_of(token, item.event, out):
             continue
         seen.add(token.i)
         rule = coder.matcher.match(token, consumed)
@@ -253,6 +253,20 @@ def code_detected(
         if not any(c.trigger.i == a.trigger.i and c.event == a.event for c in out)
     ]
     return out
+
+
+def _part_of(token: Token, event: EventType, coded: list[Candidate]) -> bool:
+    """A word that belongs to an event already coded: its object, or a conjunct of it ("moved
+    troops and tanks": one MOBILIZE, not a second on "tanks")."""
+    for candidate in coded:
+        if candidate.event != event:
+            continue
+        words = {t.i for t in candidate.words}
+        if token.i in words or any(c.i in words for c in token.conjuncts):
+            return True
+        if token.head.i == candidate.trigger.i and token.dep_ in ("dobj", "attr", "oprd"):
+            return True
+    return False
 
 
 def _unidentified(candidate: Candidate) -> bool:

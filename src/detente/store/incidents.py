@@ -98,6 +98,7 @@ class _Draft:
     new: bool
     members: int = 0
     triggers: dict[str, set[str]] = field(default_factory=dict)  # document → its trigger stems
+    openings: set[str] = field(default_factory=set)  # documents whose opening reports it
     documents: dict[str, str] = field(default_factory=dict)  # document added → its outlet
 
 
@@ -127,6 +128,8 @@ def link(conn: Connection, batch: list[NewDocument]) -> list[dict[str, Any]]:
             drafts.setdefault(_key(row), []).append(draft)
         _absorb(draft, row, doc.about.get("published"))
         draft.triggers.setdefault(doc.content_hash, set()).add(row["trigger"])
+        if _opening(row):
+            draft.openings.add(doc.content_hash)
         draft.documents[doc.content_hash] = source_key(doc.about)
         row["incident_id"] = draft.row["id"]
     touched = [d for group in drafts.values() for d in group if d.members]
@@ -238,8 +241,10 @@ def _choose(drafts: Drafts, row: dict[str, Any], document: str) -> _Draft | None
             continue
         # One article naming two acts of a kind with different words reports two happenings;
         # outlets word one happening differently, so this holds inside a document only.
+        # A headline and its lede tell the one happening of the story, whatever their words.
         mine = draft.triggers.get(document)
-        if mine and row["trigger"] not in mine:
+        opening = _opening(row) and document in draft.openings
+        if mine and row["trigger"] not in mine and not opening:
             continue
         other = date_span(current["date_start"], current["date_precision"])
         if span is None or other is None:
@@ -255,6 +260,13 @@ def _choose(drafts: Drafts, row: dict[str, Any], document: str) -> _Draft | None
         if best is None or rank < best:
             best, chosen = rank, draft
     return chosen
+
+
+OPENING = 1  # sentences 0 and 1: the headline (or lede) and the sentence after it
+
+
+def _opening(row: dict[str, Any]) -> bool:
+    return int(row.get("sentence_idx") or 0) <= OPENING
 
 
 def _absorb(draft: _Draft, row: dict[str, Any], published: dt.date | None) -> None:
