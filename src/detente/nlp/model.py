@@ -7,6 +7,7 @@ can name it instead.
 
 from __future__ import annotations
 
+import bisect
 import logging
 
 import spacy
@@ -91,3 +92,17 @@ def load_nlp(model: str = DEFAULT_MODEL) -> Language:
     nlp.max_length = max(nlp.max_length, 12_000_000)
     log.debug("loaded %s with %s", model, nlp.pipe_names)
     return nlp
+
+
+class EntityIndex:
+    """A document's entities in order, to take those of one sentence without scanning them all
+    (``Span.ents`` reads every entity of the document: quadratic over long texts)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.ents = list(doc.ents)
+        self.starts = [e.start for e in self.ents]
+
+    def within(self, start: int, end: int) -> list[Span]:
+        first = bisect.bisect_left(self.starts, start)
+        last = bisect.bisect_left(self.starts, end)
+        return [e for e in self.ents[first:last] if e.end <= end]

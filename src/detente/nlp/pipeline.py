@@ -8,19 +8,17 @@ only for the sentences that could hold an event (``nlp/gate.py``).
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import logging
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
-from detente.actors import KnowledgeBase, Role, load_knowledge_base
+from detente.actors import KnowledgeBase, load_knowledge_base
 from detente.geo import Gazetteer, load_gazetteer
 from detente.nlp import dates as dating
 from detente.nlp.actors import Context, Resolver
@@ -28,8 +26,9 @@ from detente.nlp.detector import Detector, load_detector, triggers
 from detente.nlp.events import Candidate, Coder
 from detente.nlp.gate import Gate, build_gate, build_light
 from detente.nlp.learned import RULE_SUPPORT, Detected, Reading, code_detected
-from detente.nlp.model import DEFAULT_MODEL, ActorMatcher, load_nlp
+from detente.nlp.model import DEFAULT_MODEL, ActorMatcher, EntityIndex, load_nlp
 from detente.nlp.places import border_location, place_of
+from detente.nlp.when import current, date_owners, event_date, reference_date
 from detente.ontology import Lexicon, Ontology, load_lexicon, load_ontology
 from detente.read.text import mask_markdown
 from detente.records import (
@@ -147,20 +146,6 @@ def _code_batch(docs: list[Document], res: Resources, published: dt.date | None)
         yield _code_parsed(doc, text, light, sentences, full, res, published, detected)
 
 
-class EntityIndex:
-    """A document's entities in order, to take those of one sentence without scanning them all
-    (``Span.ents`` reads every entity of the document: quadratic over long texts)."""
-
-    def __init__(self, doc: Doc) -> None:
-        self.ents = list(doc.ents)
-        self.starts = [e.start for e in self.ents]
-
-    def within(self, start: int, end: int) -> list[Span]:
-        first = bisect.bisect_left(self.starts, start)
-        last = bisect.bisect_left(self.starts, end)
-        return [e for e in self.ents[first:last] if e.end <= end]
-
-
 def _sentence_doc(span: Span, index: EntityIndex, res: Resources) -> Doc:
     """One sentence as a Doc of its own for the parser, with its actor names: built from its
     tokens (``Span.as_doc`` copies arrays of the whole document, quadratic over long texts)."""
@@ -226,166 +211,6 @@ def split_sentences(
 
 
 # -- reference date -----------------------------------------------------------------------------
-def reference_date(
-    doc: Document, parsed: Doc, res: Resources, given: dt.date | None
-) -> tuple[dt.date | None, ReferenceBasis]:
-    if doc.published is not None:
-        return doc.published, ReferenceBasis.PUBLISHED
-    if given is not None:
-        return given, ReferenceBasis.GIVEN
-    return infer_reference(parsed, res)
-
-
-def infer_reference(parsed: Doc, res: Resources) -> tuple[dt.date | None, ReferenceBasis]:
-    """The newest date the text itself supports, with partial dates ("13 July") given the
-    earliest year consistent with the absolute years in the text and the dated roles of the people
-    named beside them ("Foreign Minister Ryzhenkov" only holds from June 2024)."""
-    mentions = dating.find_dates(parsed.text)
-    newest = dating.newest_absolute(mentions)
-    partial = [m for m in mentions if m.year is None and m.month is not None and not m.since]
-    if not partial:
-        if newest is None:
-            return None, ReferenceBasis.NONE
-        return _last_day(newest), ReferenceBasis.INFERRED
-    today = dt.date.today()
-    constraints = _role_constraints(parsed, partial, res)
-    if newest is None and not constraints:
-        return None, ReferenceBasis.NONE
-    low = (
-        newest.year
-        if newest is not None
-        else min((r.start.year for _, r in constraints if r.start), default=today.year)
-    )
-    years = list(range(low, today.year + 1))
-    best: tuple[int, int] | None = None  # (constraints broken, year)
-    for year in years:
-        broken = sum(
-            1
-            for m, role in constraints
-            if m.month is not None
-            and not list(dating.consistent_years(m.month, m.day, role.start, role.end, [year]))
-        )
-        if best is None or broken < best[0]:
-            best = (broken, year)
-    year = best[1] if best else low
-    candidates = [
-        dt.date(year, m.month, m.day or 1)
-        for m in partial
-        if m.month is not None and dating.valid_day(year, m.month, m.day)
-    ]
-    if newest is not None and newest.year == year:
-        candidates.append(newest.first_day())
-    return (max(candidates) if candidates else dt.date(year, 12, 31)), ReferenceBasis.INFERRED
-
-
-def _last_day(value: DateValue) -> dt.date:
-    if value.day is not None:
-        return value.first_day()
-    if value.month is not None:
-        return dt.date(value.year, value.month, 28)
-    return dt.date(value.year, 12, 31)
-
-
-def _role_constraints(
-    parsed: Doc, partial: list[dating.DateMention], res: Resources
-) -> list[tuple[dating.DateMention, Role]]:
-    out: list[tuple[dating.DateMention, Role]] = []
-    index = EntityIndex(parsed)
-    for sent in parsed.sents:
-        here = [m for m in partial if sent.start_char <= m.start < sent.end_char]
-        if not here:
-            continue
-        for ent in index.within(sent.start, sent.end):
-            if ent.label_ != "ACTOR" or not ent.ent_id_.startswith("person:"):
-                continue
-            entry = res.kb.entries.get(ent.ent_id_)
-            if entry is None:
-                continue
-            before = parsed[max(sent.start, ent.start - 6) : ent.start].text.lower()
-            after = " ".join(t.text for t in parsed[ent.end : min(sent.end, ent.end + 8)]).lower()
-            if "former" in before:
-                continue
-            for role in entry.roles:
-                if any(title in before or title in after for title in role.titles):
-                    out.extend((m, role) for m in here)
-    return out
-
-
-# -- events -------------------------------------------------------------------------------------
-# "KYIV, June 20 (wire) —": the dateline dates the filing, not what the story reports.
-_DATELINE_BEFORE = re.compile(r"^[A-Z][A-Z .'/-]*,\s*$")
-_DATELINE_AFTER = re.compile(r"^\s*(\([^)]{1,30}\)\s*)?[—–-]")
-
-
-def _dateline(text: str, mention: dating.DateMention) -> bool:
-    return bool(
-        _DATELINE_BEFORE.match(text[: mention.start]) and _DATELINE_AFTER.match(text[mention.end :])
-    )
-
-
-def _date_owners(parsed: Doc, sent: Span, offset: int) -> dict[int, dating.DateMention]:
-    owners: dict[int, dating.DateMention] = {}
-    text = sent.text
-    for mention in dating.find_dates(text):
-        if _dateline(text, mention):
-            continue
-        span = parsed.char_span(
-            offset + mention.start, offset + mention.end, alignment_mode="expand"
-        )
-        if span is None:
-            continue
-        token = span.root
-        for _ in range(10):
-            if token.pos_ in ("VERB", "AUX") or token.head.i == token.i:
-                break
-            token = token.head
-        owners.setdefault(token.i, mention)
-    return owners
-
-
-def _event_date(
-    candidate: Candidate,
-    owners: dict[int, dating.DateMention],
-    reference: dt.date | None,
-    narrative: DateValue | None,
-    speech: frozenset[str],
-) -> tuple[DateValue | None, DateBasis]:
-    token = candidate.trigger
-    for _ in range(10):
-        mention = owners.get(token.i)
-        if mention is not None:
-            # A planned event's own date lies ahead (its clause's: "is due in Addis on
-            # Thursday"); a date it inherits from the report ("said on Monday") is the report's.
-            own = token.i == candidate.trigger.i or token.lemma_.lower() not in speech
-            future = own and candidate.status == Status.PLANNED
-            value = dating.resolve(mention, reference, future=future)
-            if value is not None:
-                return value, DateBasis.TEXT
-        if token.head.i == token.i:
-            break
-        token = token.head
-    sentence_dates = {
-        id(m): m
-        for i, m in owners.items()
-        if not m.since and not _in_relative_clause(candidate.trigger.doc[i])
-    }
-    if len(sentence_dates) == 1:
-        # One date in the sentence dates all of it ("When visiting on 30 July, he said ..."),
-        # unless it lies ahead and the event is no plan: a threat or a demand is dated when it
-        # is made, not when what it speaks of would happen.
-        value = dating.resolve(next(iter(sentence_dates.values())), reference)
-        ahead = value is not None and reference is not None and value.first_day() > reference
-        if value is not None and (not ahead or candidate.status == Status.PLANNED):
-            return value, DateBasis.TEXT
-    if narrative is not None:
-        return narrative, DateBasis.NARRATIVE
-    return None, DateBasis.NONE
-
-
-def _in_relative_clause(token: Token) -> bool:
-    return any(t.dep_ == "relcl" for t in (token, *token.ancestors))
-
-
 def _with_roles(
     mentions: Iterable[ActorMention], res: Resources, day: dt.date | None
 ) -> tuple[ActorMention, ...]:
@@ -409,7 +234,7 @@ def _code_parsed(
     given: dt.date | None,
     detected: dict[int, Reading],
 ) -> Coded:
-    reference, basis = reference_date(doc, light, res, given)
+    reference, basis = reference_date(doc, light, res.kb, given)
     if basis == ReferenceBasis.GIVEN:
         doc = replace(doc, published=given)  # the caller's date is the document's date
     ctx = Context(res.kb, reference, res.surnames, towns=res.gazetteer.towns)
@@ -447,7 +272,7 @@ def _code_parsed(
             if not m.since
             and (value := dating.resolve(m, reference)) is not None
             and (m.relative is None or value.day is not None)
-            and _current(value, reference)
+            and current(value, reference)
         ]
         if resolved:
             narrative = resolved[-1]
@@ -461,19 +286,6 @@ def _code_parsed(
         basis,
         dropped,
     )
-
-
-CURRENT_DAYS = 45  # a date further from the reference is background, not the story's time
-
-
-def _current(value: DateValue, reference: dt.date | None) -> bool:
-    """Whether a date named in the text is the story's own time (it may then date the sentences
-    after it), not background ("since 2014", "in November 2020")."""
-    if reference is None:
-        return True
-    first = value.first_day()
-    last = _last_day(value) if value.day is None else first
-    return (reference - last).days <= CURRENT_DAYS and (first - reference).days <= CURRENT_DAYS
 
 
 def _code_sentence(
@@ -490,7 +302,7 @@ def _code_sentence(
     resolver = Resolver(parsed, ctx)
     coder = Coder(res.lexicon, res.ontology, resolver)
     whole = parsed[:]
-    owners = _date_owners(parsed, whole, 0)
+    owners = date_owners(parsed, whole, 0)
     out = []
     candidates = (
         code_detected(coder, whole, detected or Reading([], []), res.detector.roles)
@@ -498,7 +310,7 @@ def _code_sentence(
         else coder.code_sentence(whole)
     )
     for candidate in candidates:
-        date, date_basis = _event_date(candidate, owners, reference, narrative, res.lexicon.speech)
+        date, date_basis = event_date(candidate, owners, reference, narrative, res.lexicon.speech)
         if date is None and doc.published is not None:
             # Nothing in the sentence or its paragraph dates it: news reports what is new, so
             # the event takes the publication date.

@@ -1,0 +1,189 @@
+"""When an event happened: the document's reference date (published, given, or inferred from the
+text and the dated roles of the people it names), the date mention each word of a sentence owns,
+and an event's own date (its clause, the sentence, its paragraph's narrative)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from spacy.tokens import Doc, Span, Token
+
+from detente.actors import KnowledgeBase, Role
+from detente.nlp import dates as dating
+from detente.nlp.candidate import Candidate
+from detente.nlp.model import EntityIndex
+from detente.records import DateBasis, DateValue, Document, ReferenceBasis, Status
+
+
+def reference_date(
+    doc: Document, parsed: Doc, kb: KnowledgeBase, given: dt.date | None
+) -> tuple[dt.date | None, ReferenceBasis]:
+    if doc.published is not None:
+        return doc.published, ReferenceBasis.PUBLISHED
+    if given is not None:
+        return given, ReferenceBasis.GIVEN
+    return infer_reference(parsed, kb)
+
+
+def infer_reference(parsed: Doc, kb: KnowledgeBase) -> tuple[dt.date | None, ReferenceBasis]:
+    """The newest date the text itself supports, with partial dates ("13 July") given the
+    earliest year consistent with the absolute years in the text and the dated roles of the people
+    named beside them ("Foreign Minister Ryzhenkov" only holds from June 2024)."""
+    mentions = dating.find_dates(parsed.text)
+    newest = dating.newest_absolute(mentions)
+    partial = [m for m in mentions if m.year is None and m.month is not None and not m.since]
+    if not partial:
+        if newest is None:
+            return None, ReferenceBasis.NONE
+        return last_day(newest), ReferenceBasis.INFERRED
+    today = dt.date.today()
+    constraints = _role_constraints(parsed, partial, kb)
+    if newest is None and not constraints:
+        return None, ReferenceBasis.NONE
+    low = (
+        newest.year
+        if newest is not None
+        else min((r.start.year for _, r in constraints if r.start), default=today.year)
+    )
+    years = list(range(low, today.year + 1))
+    best: tuple[int, int] | None = None  # (constraints broken, year)
+    for year in years:
+        broken = sum(
+            1
+            for m, role in constraints
+            if m.month is not None
+            and not list(dating.consistent_years(m.month, m.day, role.start, role.end, [year]))
+        )
+        if best is None or broken < best[0]:
+            best = (broken, year)
+    year = best[1] if best else low
+    candidates = [
+        dt.date(year, m.month, m.day or 1)
+        for m in partial
+        if m.month is not None and dating.valid_day(year, m.month, m.day)
+    ]
+    if newest is not None and newest.year == year:
+        candidates.append(newest.first_day())
+    return (max(candidates) if candidates else dt.date(year, 12, 31)), ReferenceBasis.INFERRED
+
+
+def last_day(value: DateValue) -> dt.date:
+    if value.day is not None:
+        return value.first_day()
+    if value.month is not None:
+        return dt.date(value.year, value.month, 28)
+    return dt.date(value.year, 12, 31)
+
+
+def _role_constraints(
+    parsed: Doc, partial: list[dating.DateMention], kb: KnowledgeBase
+) -> list[tuple[dating.DateMention, Role]]:
+    out: list[tuple[dating.DateMention, Role]] = []
+    index = EntityIndex(parsed)
+    for sent in parsed.sents:
+        here = [m for m in partial if sent.start_char <= m.start < sent.end_char]
+        if not here:
+            continue
+        for ent in index.within(sent.start, sent.end):
+            if ent.label_ != "ACTOR" or not ent.ent_id_.startswith("person:"):
+                continue
+            entry = kb.entries.get(ent.ent_id_)
+            if entry is None:
+                continue
+            before = parsed[max(sent.start, ent.start - 6) : ent.start].text.lower()
+            after = " ".join(t.text for t in parsed[ent.end : min(sent.end, ent.end + 8)]).lower()
+            if "former" in before:
+                continue
+            for role in entry.roles:
+                if any(title in before or title in after for title in role.titles):
+                    out.extend((m, role) for m in here)
+    return out
+
+
+# -- events -------------------------------------------------------------------------------------
+# "KYIV, June 20 (wire) —": the dateline dates the filing, not what the story reports.
+_DATELINE_BEFORE = re.compile(r"^[A-Z][A-Z .'/-]*,\s*$")
+_DATELINE_AFTER = re.compile(r"^\s*(\([^)]{1,30}\)\s*)?[—–-]")
+
+
+def _dateline(text: str, mention: dating.DateMention) -> bool:
+    return bool(
+        _DATELINE_BEFORE.match(text[: mention.start]) and _DATELINE_AFTER.match(text[mention.end :])
+    )
+
+
+def date_owners(parsed: Doc, sent: Span, offset: int) -> dict[int, dating.DateMention]:
+    owners: dict[int, dating.DateMention] = {}
+    text = sent.text
+    for mention in dating.find_dates(text):
+        if _dateline(text, mention):
+            continue
+        span = parsed.char_span(
+            offset + mention.start, offset + mention.end, alignment_mode="expand"
+        )
+        if span is None:
+            continue
+        token = span.root
+        for _ in range(10):
+            if token.pos_ in ("VERB", "AUX") or token.head.i == token.i:
+                break
+            token = token.head
+        owners.setdefault(token.i, mention)
+    return owners
+
+
+def event_date(
+    candidate: Candidate,
+    owners: dict[int, dating.DateMention],
+    reference: dt.date | None,
+    narrative: DateValue | None,
+    speech: frozenset[str],
+) -> tuple[DateValue | None, DateBasis]:
+    token = candidate.trigger
+    for _ in range(10):
+        mention = owners.get(token.i)
+        if mention is not None:
+            # A planned event's own date lies ahead (its clause's: "is due in Addis on
+            # Thursday"); a date it inherits from the report ("said on Monday") is the report's.
+            own = token.i == candidate.trigger.i or token.lemma_.lower() not in speech
+            future = own and candidate.status == Status.PLANNED
+            value = dating.resolve(mention, reference, future=future)
+            if value is not None:
+                return value, DateBasis.TEXT
+        if token.head.i == token.i:
+            break
+        token = token.head
+    sentence_dates = {
+        id(m): m
+        for i, m in owners.items()
+        if not m.since and not _in_relative_clause(candidate.trigger.doc[i])
+    }
+    if len(sentence_dates) == 1:
+        # One date in the sentence dates all of it ("When visiting on 30 July, he said ..."),
+        # unless it lies ahead and the event is no plan: a threat or a demand is dated when it
+        # is made, not when what it speaks of would happen.
+        value = dating.resolve(next(iter(sentence_dates.values())), reference)
+        ahead = value is not None and reference is not None and value.first_day() > reference
+        if value is not None and (not ahead or candidate.status == Status.PLANNED):
+            return value, DateBasis.TEXT
+    if narrative is not None:
+        return narrative, DateBasis.NARRATIVE
+    return None, DateBasis.NONE
+
+
+def _in_relative_clause(token: Token) -> bool:
+    return any(t.dep_ == "relcl" for t in (token, *token.ancestors))
+
+
+CURRENT_DAYS = 45  # a date further from the reference is background, not the story's time
+
+
+def current(value: DateValue, reference: dt.date | None) -> bool:
+    """Whether a date named in the text is the story's own time (it may then date the sentences
+    after it), not background ("since 2014", "in November 2020")."""
+    if reference is None:
+        return True
+    first = value.first_day()
+    last = last_day(value) if value.day is None else first
+    return (reference - last).days <= CURRENT_DAYS and (first - reference).days <= CURRENT_DAYS
