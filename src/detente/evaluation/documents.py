@@ -84,23 +84,13 @@ def _score_sentence(
     result: Score, predicted: list[Event], sentence: CorpusSentence, res: Resources
 ) -> None:
     gold = sentence.events
-    result.texts += 1
-    result.gold += len(gold)
-    result.predicted += len(predicted)
-    if not gold:
-        result.empty_texts += 1
-        result.empty_right += not predicted
+    result.add_text(len(gold), len(predicted))
     pairs = pair_in_sentence(predicted, gold)
     result.matched += len(pairs)
     used = {id(e) for e, _ in pairs}
     matched_gold = {id(g) for _, g in pairs}
     for event, g in pairs:
-        result.same_type += event.event == g.event
-        result.same_quad += res.ontology.spec(event.event).quad == res.ontology.spec(g.event).quad
-        result.confusion[(g.event.value, event.event.value)] += 1
-        if g.mode:
-            result.mode_total += 1
-            result.mode_right += event.mode == g.mode
+        result.add_pair(event, g.event, g.mode, res.ontology)
         result.date_total += 1
         result.date_right += (event.date.iso() if event.date else None) == g.date
         result.status_total += 1

@@ -19,6 +19,7 @@ from typing import Any
 
 from detente.evaluation.gold import GoldEvent, GoldRecord, comparable
 from detente.nlp.pipeline import Resources, code_document
+from detente.ontology import Ontology
 from detente.records import Document, Event, EventType, Status
 
 NONE = "NONE"
@@ -53,6 +54,24 @@ class Score:
     actor: Counter[str] = field(default_factory=Counter)  # tp, fp, fn
     recipient: Counter[str] = field(default_factory=Counter)
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def add_text(self, gold: int, predicted: int) -> None:
+        """Count one gold text (a record or a sentence) and what was coded in it."""
+        self.texts += 1
+        self.gold += gold
+        self.predicted += predicted
+        if not gold:
+            self.empty_texts += 1
+            self.empty_right += not predicted
+
+    def add_pair(self, event: Event, gold: EventType, mode: str | None, ontology: Ontology) -> None:
+        """Count one coded event matched with a gold event: type, quad, mode."""
+        self.same_type += event.event == gold
+        self.same_quad += ontology.spec(event.event).quad == ontology.spec(gold).quad
+        self.confusion[(gold.value, event.event.value)] += 1
+        if mode:
+            self.mode_total += 1
+            self.mode_right += event.mode == mode
 
     def add(self, other: Score) -> None:
         """Fold another file's counts into this one."""
@@ -134,24 +153,12 @@ def score(records: list[GoldRecord], res: Resources, total: Score | None = None)
             result.records_detected += bool(predicted)
             top = max(predicted, key=lambda e: (e.confidence, -e.trigger_start), default=None)
             result.top_right += top is not None and top.event in {g.event for g in gold}
-        result.texts += 1
-        result.gold += len(gold)
-        result.predicted += len(predicted)
-        if not gold:
-            result.empty_texts += 1
-            result.empty_right += not predicted
+        result.add_text(len(gold), len(predicted))
         pairs = _pair(predicted, gold)
         result.matched += len(pairs)
         used = {id(e) for e, _ in pairs}
         for event, g in pairs:
-            result.same_type += event.event == g.event
-            result.same_quad += (
-                res.ontology.spec(event.event).quad == res.ontology.spec(g.event).quad
-            )
-            result.confusion[(g.event.value, event.event.value)] += 1
-            if g.mode:
-                result.mode_total += 1
-                result.mode_right += event.mode == g.mode
+            result.add_pair(event, g.event, g.mode, res.ontology)
             if g.date is not None:
                 result.date_total += 1
                 result.date_right += (event.date.iso() if event.date else None) == g.date
