@@ -10,6 +10,7 @@ not applied: the detector learnt types from a corpus coded by them.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
@@ -64,8 +65,10 @@ class Reading:
     tags: list[WordTag]
 
     def support(self, token: Token, sent: Span) -> float:
+        """The detector's probability for the word a token starts in (tags are in order)."""
         at = token.idx - sent.start_char
-        return max((t.p_event for t in self.tags if t.start <= at < t.end), default=0.0)
+        i = bisect.bisect_right(self.tags, at, key=lambda t: t.start) - 1
+        return self.tags[i].p_event if i >= 0 and at < self.tags[i].end else 0.0
 
 
 def _head(sent: Span, found: Detected) -> Token | None:

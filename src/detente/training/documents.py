@@ -239,8 +239,6 @@ class _Checker:
         claimed = raw.get("claimed_by")
         if claimed is not None and claimed not in self.codes:
             self.fail(f"claimed_by {claimed!r} is not a country or organisation code")
-        if status == "alleged" and claimed is None and "reported" not in sentence:
-            pass  # hedged reports ("reportedly") are alleged without a claimant
         date = raw.get("date")
         self.date(sentence, date, published, status)
         if trigger is None or actors is None or recipients is None:
