@@ -25,7 +25,7 @@ from typing import Any
 import pycountry
 
 from detente.errors import DataFileError
-from detente.ontology.plover import load_ontology
+from detente.ontology.plover import Ontology, load_ontology
 from detente.records import EventType
 
 REGISTERS = frozenset(
@@ -146,11 +146,11 @@ def _country_codes() -> frozenset[str]:
 class _Checker:
     """Collects the problems of one record as ``path:line: message`` lines."""
 
-    def __init__(self, where: str, codes: frozenset[str]) -> None:
+    def __init__(self, where: str, codes: frozenset[str], ontology: Ontology) -> None:
         self.where = where
         self.codes = codes
         self.problems: list[str] = []
-        self.ontology = load_ontology()
+        self.ontology = ontology
 
     def fail(self, message: str) -> None:
         self.problems.append(f"{self.where}: {message}")
@@ -300,10 +300,10 @@ def _published(check: _Checker, raw: object) -> dt.date:
 
 
 def parse_document(
-    raw: dict[str, Any], where: str, codes: frozenset[str]
+    raw: dict[str, Any], where: str, codes: frozenset[str], ontology: Ontology
 ) -> tuple[CorpusDocument | None, list[str]]:
     """One record as a document with offsets, and its problems (empty when it is valid)."""
-    check = _Checker(where, codes)
+    check = _Checker(where, codes, ontology)
     for key in ("id", "register", "region", "published", "title", "paragraphs"):
         if key not in raw:
             check.fail(f"missing field {key!r}")
@@ -405,6 +405,7 @@ def corpus_files(root: Path) -> list[Path]:
 def read_corpus(root: Path) -> tuple[list[CorpusDocument], list[str]]:
     """Every valid document under ``root`` and the problems of the others (and of duplicates)."""
     codes = _country_codes()
+    ontology = load_ontology()  # once per corpus, not per record
     docs: list[CorpusDocument] = []
     problems: list[str] = []
     ids: dict[str, str] = {}
@@ -418,7 +419,7 @@ def read_corpus(root: Path) -> tuple[list[CorpusDocument], list[str]]:
         if not isinstance(raw, dict):
             problems.append(f"{where}: a record must be a JSON object")
             continue
-        doc, found = parse_document(raw, where, codes)
+        doc, found = parse_document(raw, where, codes, ontology)
         problems += found
         if doc is None:
             continue
