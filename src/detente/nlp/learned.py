@@ -190,7 +190,8 @@ def _supported_rules(
     some support, coded as the rule-based coder codes them (PLOVER's conventions included)."""
     out: list[Candidate] = []
     for token in sent:
-        if token.i in seen or reading.support(token, sent) < RULE_SUPPORT:
+        support = reading.support(token, sent)
+        if token.i in seen or support < RULE_SUPPORT:
             continue
         rule = coder.matcher.match(token, consumed)
         if rule is None:
@@ -201,7 +202,7 @@ def _supported_rules(
             seen.add(token.i)
             if obj is not None:
                 consumed.add(obj.i)
-            candidate.confidence = round(candidate.confidence * reading.support(token, sent), 3)
+            candidate.confidence = round(candidate.confidence * support, 3)
             out.append(candidate)
     return out
 
