@@ -56,7 +56,8 @@ class DateBasis(enum.StrEnum):
     """Where an event's date came from."""
 
     TEXT = "text"  # a date expression in the event's own sentence
-    NARRATIVE = "narrative"  # carried over from an earlier sentence of the same paragraph
+    # carried from an earlier sentence of its paragraph (a headline: from its lede)
+    NARRATIVE = "narrative"
     PUBLISHED = "published"  # no date in the text: the document's publication date
     NONE = "none"
 

@@ -252,9 +252,9 @@ class Resolver:
                 found = self._resolve_one(child, sent, depth + 1)
                 if found:
                     return found
-        return self._place(token, sent)
+        return self.place(token, sent)
 
-    def _place(self, token: Token, sent: Span) -> list[ActorMention]:
+    def place(self, token: Token, sent: Span) -> list[ActorMention]:
         """A town or city stands for its country as a target ("shelled Kharkiv", "civilians in
         the Kherson region"); only well-known places, by their own name."""
         if not self.ctx.towns:

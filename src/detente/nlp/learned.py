@@ -141,9 +141,39 @@ def _tagged(coder: Coder, sent: Span, spans: list[tuple[int, int]]) -> list[Acto
                 for t in span
                 if (code := coder.resolver.country_of(t)) is not None
             ][:1]
+        if not found:
+            found = _generic_party(coder, span, sent)
         codes = {m.entity.code for m in out}
         out += [m for m in found if m.entity.code not in codes]
     return out
+
+
+# Words the tagger may take for a party that name no one ("it", "which", "both").
+_NO_PARTY_POS = frozenset({"PRON", "DET", "NUM", "ADP", "VERB", "AUX", "ADJ", "ADV"})
+
+
+def _generic_party(coder: Coder, span: Span, sent: Span) -> list[ActorMention]:
+    """A party the knowledge base does not know ("some migrants", "the council", "Walz"):
+    people and bodies of the story are of the country it is about (a place named in their words
+    first: "residents of Kherson")."""
+    root = span.root
+    if root.pos_ in _NO_PARTY_POS:
+        return []
+    resolver = coder.resolver
+    for token in span:
+        placed = resolver.place(token, sent) if token.pos_ == "PROPN" else []
+        if placed:
+            code = placed[0].entity.code
+            break
+    else:
+        main = resolver.ctx.main_country()
+        if main is None:
+            return []
+        code = main
+    sector = resolver.agent_sector(root)
+    country = resolver.kb.country(code)
+    name = f"{country.name if country else code} {root.lemma_.lower()}"
+    return [resolver.mention(span, Entity(code, sector, name), sent)]
 
 
 def _with_tagged_arguments(
@@ -155,15 +185,20 @@ def _with_tagged_arguments(
     actors = _tagged(coder, sent, actor_spans)
     if actors:
         candidate.actors = actors
+    # the same party on both sides is the tagger's slip; two parties of one country are not
+    # ("police fired at demonstrators": both Sri Lankan), except in a move of forces, where the
+    # actor's own forces are what is moved, not whom the move faces
+    own = {a.entity.code for a in candidate.actors} if candidate.event in FORCE_MOVES else set()
     recipients = [
         m
         for m in _tagged(coder, sent, recipient_spans)
-        if m.entity.code not in {a.entity.code for a in candidate.actors}
+        if not any(_same_party(m, a) for a in candidate.actors) and m.entity.code not in own
     ]
     if recipients:
         candidate.recipients = recipients
 
 
+FORCE_MOVES = frozenset({EventType.MOBILIZE, EventType.RETREAT})
 # Acts that, with no target named, are a domestic affair (protesters and their government,
 # police and the people they arrest, a concession at home); others face the story's other party.
 DOMESTIC_BY_DEFAULT = frozenset({EventType.PROTEST, EventType.COERCE, EventType.CONCEDE})
@@ -227,10 +262,10 @@ def code_detected(
         candidate = coder.code_token(token, rule, sent, obj, conventions=False)
         if candidate is None:
             candidate = _from_context(coder, token, rule, sent)
-        lexical = rule.number >= 0 and bool(candidate.actors)
-        if roles is not None and (not lexical or _unidentified(candidate)):
-            # a lexicon rule knows its construction's arguments ("observed growing numbers of
-            # Ukrainian troops": the troops'); the tagger speaks for the others
+        if roles is not None:
+            # the argument tagger read the sentence with this trigger marked; where it names a
+            # party the knowledge base resolves, it speaks over the parse rules (measured on dev:
+            # actor F1 0.72 -> 0.75 over keeping a lexicon rule's arguments)
             _with_tagged_arguments(coder, sent, candidate, roles, item)
         if not candidate.recipients:
             _unnamed_target(coder, token, candidate, sent)
@@ -249,6 +284,7 @@ def code_detected(
     out += _supported_rules(coder, sent, reading, seen | covered, consumed)
     share_targets(out)
     promised_targets(out)
+    out = one_per_happening(out)
     # "Belarus said Ukraine massed troops": the claim of a hostile act is an accusation, unless
     # the detector coded it on the speech verb already
     out += [
@@ -257,6 +293,25 @@ def code_detected(
         if not any(c.trigger.i == a.trigger.i and c.event == a.event for c in out)
     ]
     return out
+
+
+def one_per_happening(coded: list[Candidate]) -> list[Candidate]:
+    """One event per happening: two triggers of one sentence with the same type, status, actors
+    and recipients report one act ("flew into Lahore for talks with Sharif", "visited Taipei
+    and met Tsai"); the surer one is kept."""
+    best: dict[tuple[object, ...], Candidate] = {}
+    for candidate in coded:
+        key = (
+            candidate.event,
+            candidate.status,
+            frozenset(m.entity.code for m in candidate.actors),
+            frozenset(m.entity.code for m in candidate.recipients),
+        )
+        kept = best.get(key)
+        if kept is None or candidate.confidence > kept.confidence:
+            best[key] = candidate
+    chosen = {id(c) for c in best.values()}
+    return [c for c in coded if id(c) in chosen]
 
 
 def _part_of(token: Token, event: EventType, coded: list[Candidate]) -> bool:
@@ -271,6 +326,13 @@ def _part_of(token: Token, event: EventType, coded: list[Candidate]) -> bool:
         if token.head.i == candidate.trigger.i and token.dep_ in ("dobj", "attr", "oprd"):
             return True
     return False
+
+
+def _same_party(a: ActorMention, b: ActorMention) -> bool:
+    overlap = a.start < b.end and b.start < a.end
+    same = a.entity.entity_id is not None and a.entity.entity_id == b.entity.entity_id
+    alike = a.entity.code == b.entity.code and a.entity.sector == b.entity.sector
+    return overlap or same or alike
 
 
 def _unidentified(candidate: Candidate) -> bool:

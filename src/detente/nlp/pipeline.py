@@ -28,7 +28,7 @@ from detente.nlp.gate import Gate, build_gate, build_light
 from detente.nlp.learned import RULE_SUPPORT, Detected, Reading, code_detected
 from detente.nlp.model import DEFAULT_MODEL, ActorMatcher, EntityIndex, load_nlp
 from detente.nlp.places import border_location, place_of
-from detente.nlp.when import current, date_owners, event_date, reference_date
+from detente.nlp.when import current, date_headline, date_owners, event_date, reference_date
 from detente.ontology import Lexicon, Ontology, load_lexicon, load_ontology
 from detente.read.text import mask_markdown
 from detente.records import (
@@ -276,6 +276,7 @@ def _code_parsed(
         ]
         if resolved:
             narrative = resolved[-1]
+    events = date_headline(events, [s for s, _ in sentences])
     if not events:
         dropped["document-without-event"] += 1
     return Coded(

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
+from dataclasses import replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -13,7 +15,15 @@ from detente.actors import KnowledgeBase, Role
 from detente.nlp import dates as dating
 from detente.nlp.candidate import Candidate
 from detente.nlp.model import EntityIndex
-from detente.records import DateBasis, DateValue, Document, ReferenceBasis, Status
+from detente.records import (
+    DateBasis,
+    DateValue,
+    Document,
+    Event,
+    ReferenceBasis,
+    Sentence,
+    Status,
+)
 
 
 def reference_date(
@@ -187,3 +197,43 @@ def current(value: DateValue, reference: dt.date | None) -> bool:
     first = value.first_day()
     last = last_day(value) if value.day is None else first
     return (reference - last).days <= CURRENT_DAYS and (first - reference).days <= CURRENT_DAYS
+
+
+_CLOSING = tuple('.!?"\u201d')
+
+
+def is_headline(sentences: Sequence[Sentence]) -> bool:
+    """Whether the document opens with a headline: a first paragraph of one sentence with no
+    closing stop, followed by the body."""
+    first = [s for s in sentences if s.paragraph == sentences[0].paragraph] if sentences else []
+    return len(first) == 1 and len(sentences) > 1 and not first[0].text.rstrip().endswith(_CLOSING)
+
+
+def date_headline(events: list[Event], sentences: Sequence[Sentence]) -> list[Event]:
+    """A headline reports its story's lede: an act in it that the headline itself does not date
+    takes the date of the lede's act of the same type, else of the lede's first dated act
+    ("Saudi Arabia, Iran agree to restore ties" over "... agreed on Friday to ...")."""
+    if not is_headline(sentences):
+        return events
+    title = sentences[0].paragraph
+    body = [s.paragraph for s in sentences if s.paragraph != title]
+    lede_paragraph = body[0]
+    lede_sentences = {s.index for s in sentences if s.paragraph == lede_paragraph}
+    title_sentences = {s.index for s in sentences if s.paragraph == title}
+    dated = [
+        e
+        for e in events
+        if e.sentence_index in lede_sentences
+        and e.date is not None
+        and e.date_basis in (DateBasis.TEXT, DateBasis.NARRATIVE)
+    ]
+    if not dated:
+        return events
+    out = []
+    for event in events:
+        if event.sentence_index in title_sentences and event.date_basis == DateBasis.PUBLISHED:
+            same = [e for e in dated if e.event == event.event]
+            source = (same or dated)[0]
+            event = replace(event, date=source.date, date_basis=DateBasis.NARRATIVE)
+        out.append(event)
+    return out
