@@ -37,6 +37,9 @@ GRAMMAR_STATUSES = frozenset({Status.NEGATED, Status.HYPOTHETICAL, Status.ALLEGE
 # A report's main event is what it reports: an accusation made by saying ("Minsk said Kyiv massed
 # troops") ranks below the act it reports.
 SPEECH_RANK = 0.9
+# ... and an act told in a participle beside the main verb accompanies it ("blocked roads,
+# demanding his return": the report is the blockade; "rejected the proposal, urging ...").
+ACCOMPANYING_RANK = 0.8
 
 
 # A lexicon rule's event is kept where the detector gives its trigger word at least this much
@@ -127,8 +130,11 @@ def _from_context(coder: Coder, token: Token, rule: Rule, sent: Span) -> Candida
     )
 
 
-def _tagged(coder: Coder, sent: Span, spans: list[tuple[int, int]]) -> list[ActorMention]:
-    """The parties the argument tagger's words name, resolved by the knowledge base."""
+def _tagged(
+    coder: Coder, sent: Span, spans: list[tuple[int, int]], *, generic: bool = False
+) -> list[ActorMention]:
+    """The parties the argument tagger's words name, resolved by the knowledge base (with
+    ``generic``, a party it does not know is of the story's country: see _generic_party)."""
     out: list[ActorMention] = []
     for start, end in spans:
         span = sent.doc.char_span(start, end, alignment_mode="expand")
@@ -142,7 +148,7 @@ def _tagged(coder: Coder, sent: Span, spans: list[tuple[int, int]]) -> list[Acto
                 if (code := coder.resolver.country_of(t)) is not None
             ][:1]
         if not found:
-            found = _generic_party(coder, span, sent)
+            found = _generic_party(coder, span, sent) if generic else []
         codes = {m.entity.code for m in out}
         out += [m for m in found if m.entity.code not in codes]
     return out
@@ -191,7 +197,7 @@ def _with_tagged_arguments(
     own = {a.entity.code for a in candidate.actors} if candidate.event in FORCE_MOVES else set()
     recipients = [
         m
-        for m in _tagged(coder, sent, recipient_spans)
+        for m in _tagged(coder, sent, recipient_spans, generic=True)
         if not any(_same_party(m, a) for a in candidate.actors) and m.entity.code not in own
     ]
     if recipients:
@@ -278,6 +284,8 @@ def code_detected(
         confidence = item.p - penalty
         if token.lemma_.lower() in coder.lexicon.speech:
             confidence *= SPEECH_RANK
+        elif token.dep_ == "advcl" and token.tag_ == "VBG":
+            confidence *= ACCOMPANYING_RANK
         candidate.confidence = round(max(0.05, min(1.0, confidence)), 3)
         out.append(candidate)
     covered = {i for c in out for i in (c.trigger.i, *(t.i for t in c.words))}
