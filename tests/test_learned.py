@@ -169,3 +169,46 @@ def test_learned_roles_mark_the_trigger_between_reserved_pieces() -> None:
     assert words[:4] == ["Belarusian", "border", "guards", "detained"]
     spans = [(s, e) for _, s, e in marked.words]
     assert runs(spans, [1, 1, 1, 0, 0, 2, 2, 0, 0, 0], 1) == [(0, text.index(" detained"))]
+
+
+def test_learned_a_headline_takes_the_date_of_its_lede(res: Resources) -> None:
+    text = (
+        "Kenya recalls its ambassador from Somalia\n\n"
+        "NAIROBI — Kenya recalled its ambassador to Somalia on Tuesday, accusing Mogadishu of "
+        "auctioning oil blocks in disputed waters."
+    )
+    events = _events(text, res)
+    headline = [e for e in _counted(events) if e.sentence_index == 0]
+    assert headline, "the headline's act is coded"
+    for event in headline:
+        assert event.date is not None and event.date.iso() == "2024-03-12"  # that Tuesday
+        assert event.date_basis == DateBasis.NARRATIVE
+
+
+def test_learned_a_first_paragraph_that_is_a_sentence_is_not_a_headline(res: Resources) -> None:
+    text = (
+        "Kenya recalled its ambassador to Somalia.\n\n"
+        "Separately, police arrested two men in Mombasa on Tuesday."
+    )
+    (recall, *_) = [e for e in _counted(_events(text, res)) if e.sentence_index == 0]
+    assert recall.date_basis == DateBasis.PUBLISHED
+
+
+def test_learned_police_and_protesters_of_one_country_are_both_coded(res: Resources) -> None:
+    text = (
+        "Protests spread across Georgia\n\n"
+        "Tens of thousands of Georgians rallied in Tbilisi on Monday against the government. "
+        "Riot police fired water cannon at protesters outside parliament."
+    )
+    assert find(_events(text, res), "ASSAULT", actor="GEO", recipient="GEO")
+
+
+def test_learned_one_happening_is_one_event(res: Resources) -> None:
+    from detente.nlp.learned import one_per_happening
+
+    events = _counted(
+        _events("India's prime minister flew into Lahore for talks with Nawaz Sharif.", res)
+    )
+    consults = [e for e in events if e.event.value == "CONSULT"]
+    assert len(consults) == 1
+    assert one_per_happening([]) == []

@@ -49,6 +49,7 @@ class Context:
     border_pair: tuple[str, str] | None = None
     towns: Mapping[str, str] = field(default_factory=dict)  # lower-case place name → ISO3
     mentioned: Counter[str] = field(default_factory=Counter)  # country → mentions so far
+    story: Counter[str] = field(default_factory=Counter)  # country → mentions in the whole text
 
     def remember(self, mentions: Iterable[ActorMention]) -> None:
         for mention in mentions:
@@ -67,14 +68,16 @@ class Context:
         return self.countries[-2:] if len(self.countries) >= 2 else []
 
     def main_country(self, besides: Iterable[str] = ()) -> str | None:
-        """The country the document has spoken of most so far (the latest of equals), other than
-        ``besides``: where unqualified "police" or "the senator" of the story belong, and whom
-        an act with no named target faces."""
-        left = [c for c in self.mentioned if c not in set(besides)]
+        """The country the document has spoken of most so far (of equals, the one the whole text
+        names most, then the latest), other than ``besides``: where unqualified "police" or "the
+        senator" of the story belong, and whom an act with no named target faces. Before any
+        mention (a headline), the one the whole text names most."""
+        skip = set(besides)
+        left = [c for c in {**self.mentioned, **self.story} if c not in skip]
         if not left:
             return None
         rank = {code: i for i, code in enumerate(self.countries)}
-        return max(left, key=lambda c: (self.mentioned[c], rank.get(c, -1)))
+        return max(left, key=lambda c: (self.mentioned[c], self.story[c], rank.get(c, -1)))
 
 
 def actor_spans(doc: Doc) -> dict[int, Span]:

@@ -130,11 +130,9 @@ def _from_context(coder: Coder, token: Token, rule: Rule, sent: Span) -> Candida
     )
 
 
-def _tagged(
-    coder: Coder, sent: Span, spans: list[tuple[int, int]], *, generic: bool = False
-) -> list[ActorMention]:
-    """The parties the argument tagger's words name, resolved by the knowledge base (with
-    ``generic``, a party it does not know is of the story's country: see _generic_party)."""
+def _tagged(coder: Coder, sent: Span, spans: list[tuple[int, int]]) -> list[ActorMention]:
+    """The parties the argument tagger's words name, resolved by the knowledge base; a party it
+    does not know is of the story's country (see _generic_party)."""
     out: list[ActorMention] = []
     for start, end in spans:
         span = sent.doc.char_span(start, end, alignment_mode="expand")
@@ -148,7 +146,7 @@ def _tagged(
                 if (code := coder.resolver.country_of(t)) is not None
             ][:1]
         if not found:
-            found = _generic_party(coder, span, sent) if generic else []
+            found = _generic_party(coder, span, sent)
         codes = {m.entity.code for m in out}
         out += [m for m in found if m.entity.code not in codes]
     return out
@@ -197,7 +195,7 @@ def _with_tagged_arguments(
     own = {a.entity.code for a in candidate.actors} if candidate.event in FORCE_MOVES else set()
     recipients = [
         m
-        for m in _tagged(coder, sent, recipient_spans, generic=True)
+        for m in _tagged(coder, sent, recipient_spans)
         if not any(_same_party(m, a) for a in candidate.actors) and m.entity.code not in own
     ]
     if recipients:

@@ -22,6 +22,7 @@ from detente.actors import KnowledgeBase, load_knowledge_base
 from detente.geo import Gazetteer, load_gazetteer
 from detente.nlp import dates as dating
 from detente.nlp.actors import Context, Resolver
+from detente.nlp.candidate import is_country
 from detente.nlp.detector import Detector, load_detector, triggers
 from detente.nlp.events import Candidate, Coder
 from detente.nlp.gate import Gate, build_gate, build_light
@@ -239,6 +240,13 @@ def _code_parsed(
         doc = replace(doc, published=given)  # the caller's date is the document's date
     ctx = Context(res.kb, reference, res.surnames, towns=res.gazetteer.towns)
     memory = Resolver(light, ctx, masked)
+    # the countries the whole story speaks of: whose "police" its headline means
+    ctx.story.update(
+        m.entity.code
+        for _, span in sentences
+        for m in memory.all_mentions(span)
+        if is_country(m.entity.code)
+    )
     doc_hash = Document.content_id(doc.text)
     events: list[Event] = []
     dropped: Counter[str] = Counter()
