@@ -209,3 +209,30 @@ def test_analysis_bad_rules_are_named(tmp_path: Path, content: str, message: str
     path.write_text(content)
     with pytest.raises(DataFileError, match=message):
         load_rules(path)
+
+
+@pytest.mark.slow
+def test_analysis_dyads_agree_with_each_pair_s_series(seeded: Store) -> None:
+    from detente.analysis.dyads import dyad_summaries
+    from detente.analysis.frames import dyads
+
+    days = analyse(seeded, ("BLR", "UKR")).days
+    found = dyad_summaries(seeded, sort="hostility", as_of=days[-1].date)
+    assert found and found[0].dyad == ("BLR", "UKR")  # the seeds' pair is the most hostile
+    top = found[0]
+    assert top.index == pytest.approx(days[-1].index, abs=0.01)
+    month_before = next(b for b in days if b.date == top.as_of - dt.timedelta(days=30))
+    assert top.change == pytest.approx(days[-1].index - month_before.index, abs=0.01)
+    assert top.hostility == pytest.approx(sum(b.hostility for b in days), abs=0.01)
+    assert top.incidents == len(analyse(seeded, ("BLR", "UKR")).points)
+    by_events = dyad_summaries(seeded, sort="events")
+    assert [s.events for s in by_events] == sorted((s.events for s in by_events), reverse=True)
+    frame = dyads(seeded, sort="hostility")
+    assert frame["dyad"].iloc[0] == "BLR-UKR" and str(frame["as_of"].dtype).startswith("datetime")
+    url = str(seeded.engine.url)
+    result = CliRunner().invoke(
+        cli, ["dyads", "--db", url, "--format", "csv", "--limit", "1", "--sort", "hostility"]
+    )
+    assert result.exit_code == 0 and result.stdout.splitlines()[1].startswith("BLR-UKR,")
+    later = CliRunner().invoke(cli, ["dyads", "--db", url, "--since", "2030-01-01"])
+    assert later.exit_code == 1 and "no dated incidents" in later.stderr

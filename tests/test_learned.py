@@ -212,3 +212,14 @@ def test_learned_one_happening_is_one_event(res: Resources) -> None:
     consults = [e for e in events if e.event.value == "CONSULT"]
     assert len(consults) == 1
     assert one_per_happening([]) == []
+
+
+def test_learned_a_headline_s_generic_actors_are_of_the_story_s_country(res: Resources) -> None:
+    text = (
+        "Police arrest dozens as protests grow\n\n"
+        "Police in Serbia detained dozens of students in Belgrade on Tuesday. "
+        "Serbian officials said the students had blocked a bridge. "
+        "Serbia's president called the protests an attempt to topple the government."
+    )
+    headline = [e for e in _counted(_events(text, res)) if e.sentence_index == 0]
+    assert find(headline, "COERCE", actor="SRB")

@@ -316,6 +316,51 @@ def _dyad_required(
 
 @cli.command()
 @db_option
+@click.option("--since", callback=_date, help="Only incidents from this date (YYYY-MM-DD).")
+@click.option(
+    "--as-of",
+    "as_of",
+    callback=_date,
+    help="Day of the index and its change (default: the store's latest incident date).",
+)
+@click.option(
+    "--sort",
+    type=click.Choice(["index", "change", "hostility", "cooperation", "incidents", "events"]),
+    default="index",
+    show_default=True,
+    help="Largest first.",
+)
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Pairs to show."
+)
+@output_options("table")
+def dyads(
+    db_url: str | None,
+    since: dt.date | None,
+    as_of: dt.date | None,
+    sort: str,
+    limit: int,
+    fmt: str,
+) -> None:
+    """Print the most active country pairs: incidents, events, hostility, cooperation, the
+    tension index and its change over the last 30 days."""
+    from detente.analysis.dyads import dyad_summaries
+
+    store = open_store(db_url)
+    try:
+        found = dyad_summaries(store, since=since, as_of=as_of, sort=sort)
+    finally:
+        store.close()
+    if not found:
+        click.echo("detente: no dated incidents between two countries in the store", err=True)
+        sys.exit(1)
+    write_records([s.row() for s in found[:limit]], fmt, sys.stdout)
+    if len(found) > limit:
+        click.echo(f"{len(found)} pairs; the first {limit} by {sort} shown (--limit)", err=True)
+
+
+@cli.command()
+@db_option
 @click.option("--dyad", required=True, callback=_dyad_required, help="Country pair, e.g. BLR-UKR.")
 @click.option("--freq", type=click.Choice(["day", "week"]), default="day", show_default=True)
 @click.option("--since", callback=_date, help="First date (YYYY-MM-DD).")

@@ -116,6 +116,21 @@ def tension(
     return frame if not frame.empty else pd.DataFrame(columns=TENSION_COLUMNS)
 
 
+def dyads(
+    store: Store, since: dt.date | None = None, as_of: dt.date | None = None, sort: str = "index"
+) -> pd.DataFrame:
+    """The country pairs of the store, most active first (``detente dyads``)."""
+    from detente.analysis.dyads import dyad_summaries
+
+    frame = pd.DataFrame(
+        [s.row() for s in dyad_summaries(store, since=since, as_of=as_of, sort=sort)]
+    )
+    for column in ("first", "last", "as_of"):
+        if column in frame:
+            frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
 def turns(store: Store, dyad: tuple[str, str]) -> pd.DataFrame:
     return pd.DataFrame(turn_rows(analyse(store, dyad)))
 
