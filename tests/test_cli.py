@@ -127,3 +127,25 @@ def test_cli_actors_lookup_roles_by_date() -> None:
     assert code == 0 and json.loads(out)["code"] == "BLR"
     code, _, err = run("actors", "lookup", "Nobody Atall")
     assert code == 1 and "no actor known" in err
+
+
+def test_cli_dyads_by_name_and_reasons_instead_of_silence(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'd.db'}"
+    assert run("ingest", str(DEMO), "--db", db)[0] == 0
+    _, by_code, _ = run("events", "--db", db, "--dyad", "BLR-UKR", "--format", "jsonl")
+    _, by_name, _ = run("events", "--db", db, "--dyad", "Belarus-Ukraine", "--format", "jsonl")
+    assert by_code and by_name == by_code
+    code, _, err = run("events", "--dyad", "XYZ-UKR", "--db", db)
+    assert code == 2 and "'XYZ': not an ISO 3166 alpha-3 or PLOVER code" in err
+    code, _, err = run("events", "--dyad", "Ruritania-Ukraine", "--db", db)
+    assert code == 2 and "two country codes or names" in err
+    code, out, err = run("events", "--dyad", "Armenia-Azerbaijan", "--db", db)
+    assert code == 0 and out == "" and "no stored event matches (dyad ARM-AZE)" in err
+    for command in ("tension", "turns", "reciprocity", "report"):
+        code, out, err = run(command, "--dyad", "ARM-AZE", "--db", db, *(
+            ["-o", str(tmp_path / "r.html")] if command == "report" else []))  # fmt: skip
+        assert code == 1 and out == "", command
+        assert "no dated incident between ARM and AZE" in err and "BLR-UKR (" in err, command
+    assert not (tmp_path / "r.html").exists()
+    code, _, err = run("turns", "--dyad", "RUS-UKR", "--db", db)
+    assert code == 0 and "no turning point or surge in" in err

@@ -144,7 +144,8 @@ def extract(
                 yield event_json(event)
 
     records = timeline_rows(events()) if fmt == "table" else events()
-    write_records(records, fmt, sys.stdout, EVENT_TABLE if fmt == "table" else None)
+    if not write_records(records, fmt, sys.stdout, EVENT_TABLE if fmt == "table" else None):
+        click.echo("detente: no event coded in the input", err=True)
     if failed:
         sys.exit(1)
 
@@ -203,15 +204,45 @@ def ingest(
         sys.exit(1)
 
 
+def _side(text: str, kb: Any) -> str | None:
+    """A side of a dyad: a country or PLOVER code, else a country's name ("Armenia")."""
+    from detente.actors.kb import NON_STATE_CODES, country_name
+
+    code = text.strip().upper()
+    if (
+        len(code) == 3
+        and code.isalpha()
+        and (code in NON_STATE_CODES or country_name(code) != code)
+    ):
+        return code
+    return kb.country_code(text.strip()) if kb is not None and text.strip() else None
+
+
 def _dyad(
     _ctx: click.Context, _param: click.Parameter, value: str | None
 ) -> tuple[str, str] | None:
+    """Two codes or country names joined by "-" ("BLR-UKR", "Armenia-Azerbaijan"); a name
+    with a hyphen of its own ("Guinea-Bissau-Senegal") is found by trying each split."""
     if value is None:
         return None
-    parts = value.upper().replace("_", "-").split("-")
-    if len(parts) != 2 or not all(parts):
-        raise click.BadParameter(f"{value!r} is not a dyad such as BLR-UKR")
-    return parts[0], parts[1]
+    parts = value.replace("_", "-").split("-")
+    kb: Any = None
+    for cut in range(1, len(parts)):
+        left, right = "-".join(parts[:cut]), "-".join(parts[cut:])
+        if kb is None and not all(_side(p, None) for p in (left, right)):
+            kb = load_knowledge_base()
+        a, b = _side(left, kb), _side(right, kb)
+        if a and b:
+            return a, b
+    if len(parts) == 2 and all(len(p) == 3 and p.isalpha() for p in parts):
+        unknown = [p.upper() for p in parts if _side(p, None) is None]
+        raise click.BadParameter(
+            f"{' and '.join(repr(u) for u in unknown)}: not an ISO 3166 alpha-3 or PLOVER code"
+        )
+    raise click.BadParameter(
+        f"{value!r} is not a dyad: give two country codes or names, e.g. BLR-UKR or "
+        "Armenia-Azerbaijan"
+    )
 
 
 @cli.command()
@@ -246,7 +277,13 @@ def events(
         )
         records = timeline_rows(found) if fmt == "table" else found
         table = INCIDENT_TABLE if incidents else EVENT_TABLE
-        write_records(records, fmt, sys.stdout, table if fmt == "table" else None)
+        if not write_records(records, fmt, sys.stdout, table if fmt == "table" else None):
+            asked = {"dyad": "-".join(dyad) if dyad else None, "actor": actor,
+                     "type": event_type, "since": since, "until": until}  # fmt: skip
+            given = ", ".join(f"{k} {v}" for k, v in asked.items() if v) or "any"
+            total = store.counts()["events"]
+            click.echo(f"detente: no stored event matches ({given}); the store holds {total}",
+                       err=True)  # fmt: skip
     finally:
         store.close()
 
@@ -296,13 +333,29 @@ def export(
 
 
 def _analyse(db_url: str | None, dyad: tuple[str, str], **options: Any) -> DyadAnalysis:
+    """The dyad's analysis; with no dated incident to analyse, a line that says so (and which
+    pairs the store does hold) and exit 1."""
     from detente.analysis import analyse
+    from detente.analysis.dyads import dyad_summaries
 
     store = open_store(db_url)
     try:
-        return analyse(store, dyad, **options)
+        analysis = analyse(store, dyad, **options)
+        if analysis.points:
+            return analysis
+        pairs = dyad_summaries(store, sort="incidents")
     finally:
         store.close()
+    where = " ".join(f"{k} {v}" for k, v in options.items() if v)
+    held = ", ".join(f"{'-'.join(p.dyad)} ({p.incidents})" for p in pairs[:8])
+    click.echo(
+        f"detente: no dated incident between {dyad[0]} and {dyad[1]}"
+        + (f" ({where})" if where else "")
+        + " in the store; "
+        + (f"pairs with incidents: {held}" if held else "the store has no dated incident"),
+        err=True,
+    )
+    sys.exit(1)
 
 
 def _dyad_required(
@@ -395,7 +448,16 @@ def turns(db_url: str | None, dyad: tuple[str, str], fmt: str) -> None:
     """Print escalation and de-escalation onsets and surges, with the incidents driving them."""
     from detente.analysis.frames import turn_rows
 
-    write_records(turn_rows(_analyse(db_url, dyad)), fmt, sys.stdout)
+    analysis = _analyse(db_url, dyad)
+    if not write_records(turn_rows(analysis), fmt, sys.stdout):
+        low, high = min(b.index for b in analysis.days), max(b.index for b in analysis.days)
+        click.echo(
+            f"detente: no turning point or surge in {len(analysis.days)} days of "
+            f"{len(analysis.points)} incidents between {dyad[0]} and {dyad[1]} "
+            f"({analysis.days[0].date} to {analysis.days[-1].date}; the index stayed between "
+            f"{low:.1f} and {high:.1f})",
+            err=True,
+        )
 
 
 @cli.command()
@@ -407,12 +469,17 @@ def reciprocity(db_url: str | None, dyad: tuple[str, str], fmt: str) -> None:
     from detente.analysis.frames import lagged_rows, match_rows
 
     analysis = _analyse(db_url, dyad)
-    write_records(
+    if not write_records(
         match_rows(analysis),
         fmt,
         sys.stdout,
         ["event", "first_mover", "first", "answer", "lag_days"] if fmt == "table" else None,
-    )
+    ):
+        click.echo(
+            f"detente: no move of one side answered in kind by the other among "
+            f"{len(analysis.points)} incidents between {dyad[0]} and {dyad[1]}",
+            err=True,
+        )
     for row in lagged_rows(analysis):
         note = row["note"] or (
             f"{row['responder']} responds to {row['to']}: "
@@ -471,6 +538,7 @@ def report(db_url: str | None, dyad: tuple[str, str], output: Path) -> None:
     """Write a self-contained HTML report on the dyad (charts, turns, reciprocity, incidents)."""
     from detente.report import write_report
 
+    _analyse(db_url, dyad)  # a pair with nothing to show gets a reason and exit 1, no file
     store = open_store(db_url)
     try:
         write_report(store, dyad, output)

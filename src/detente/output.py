@@ -56,8 +56,7 @@ def write_records(
 
 def _table(records: list[dict[str, Any]], out: TextIO, columns: Sequence[str] | None) -> int:
     if not records:
-        out.write("(nothing)\n")
-        return 0
+        return 0  # the command says on stderr why there is nothing
     cols = list(columns or records[0].keys())
     rows = [[_flat(r.get(c)) for c in cols] for r in records]
     width = shutil.get_terminal_size((160, 24)).columns
