@@ -149,3 +149,25 @@ def test_cli_dyads_by_name_and_reasons_instead_of_silence(tmp_path: Path) -> Non
     assert not (tmp_path / "r.html").exists()
     code, _, err = run("turns", "--dyad", "RUS-UKR", "--db", db)
     assert code == 0 and "no turning point or surge in" in err
+
+
+def test_cli_read_commands_do_not_create_a_store(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    detente = Path(sys.executable).with_name("detente")  # the installed command, its main()
+
+    def real(*args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(detente), *args], capture_output=True, text=True, input=input)
+
+    missing = tmp_path / "typo.db"
+    for command in (["events"], ["export"], ["dyads"], ["tension", "--dyad", "BLR-UKR"]):
+        done = real(*command, "--db", f"sqlite:///{missing}")
+        assert done.returncode == 1 and done.stdout == "", command
+        assert done.stderr.strip() == (
+            f"detente: error: no store at {missing}: nothing was ingested there "
+            "(detente ingest ... --db with this URL creates it)"
+        )
+    assert not missing.exists()
+    done = real("ingest", "-", "--db", "sqlite:///", input="Belarus moved troops.")
+    assert done.returncode == 1 and "names no file" in done.stderr

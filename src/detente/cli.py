@@ -265,7 +265,7 @@ def events(
     fmt: str,
 ) -> None:
     """Print stored events as a timeline, oldest first."""
-    store = open_store(db_url)
+    store = open_store(db_url, create=False)
     try:
         found = store.events(
             dyad=dyad,
@@ -316,7 +316,7 @@ def export(
         raise click.UsageError("--format parquet needs -o FILE")
     if plover and fmt != "jsonl":
         raise click.UsageError("--plover goes with --format jsonl")
-    store = open_store(db_url)
+    store = open_store(db_url, create=False)
     try:
         records = store.events(incidents_only=incidents)
         if fmt == "parquet":
@@ -338,7 +338,7 @@ def _analyse(db_url: str | None, dyad: tuple[str, str], **options: Any) -> DyadA
     from detente.analysis import analyse
     from detente.analysis.dyads import dyad_summaries
 
-    store = open_store(db_url)
+    store = open_store(db_url, create=False)
     try:
         analysis = analyse(store, dyad, **options)
         if analysis.points:
@@ -399,7 +399,7 @@ def dyads(
     tension index and its change over the last 30 days."""
     from detente.analysis.dyads import dyad_summaries
 
-    store = open_store(db_url)
+    store = open_store(db_url, create=False)
     try:
         found = dyad_summaries(store, since=since, as_of=as_of, sort=sort)
     finally:
@@ -504,7 +504,7 @@ def alerts(db_url: str | None, rules_path: Path, show_all: bool, fmt: str) -> No
     from detente.analysis.alerts import evaluate, load_rules
 
     rules = load_rules(rules_path)
-    store = open_store(db_url)
+    store = open_store(db_url, create=False)
     try:
         fired = evaluate(store, rules)
     finally:
@@ -539,7 +539,7 @@ def report(db_url: str | None, dyad: tuple[str, str], output: Path) -> None:
     from detente.report import write_report
 
     _analyse(db_url, dyad)  # a pair with nothing to show gets a reason and exit 1, no file
-    store = open_store(db_url)
+    store = open_store(db_url, create=False)
     try:
         write_report(store, dyad, output)
     finally:

@@ -429,13 +429,25 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-def open_store(url: str | None = None) -> Store:
+def open_store(url: str | None = None, *, create: bool = True) -> Store:
     """Open the store at ``url`` (default ``$DETENTE_DB`` or ``sqlite:///detente.db``),
-    creating and migrating it as needed."""
+    migrating it as needed; a SQLite file that does not exist is created, or with
+    ``create=False`` (the read commands) refused with a reason."""
     url = normalise_url(url or default_url())
     try:
-        if url.startswith("sqlite:///"):
-            path = Path(url[len("sqlite:///") :])
+        if url.startswith("sqlite:///") and url not in ("sqlite:///:memory:",):
+            name = url[len("sqlite:///") :].split("?", 1)[0]
+            if not name:
+                raise StoreError(
+                    "sqlite:/// names no file (it would keep nothing): "
+                    "give one, e.g. sqlite:///detente.db"
+                )
+            path = Path(name)
+            if not create and not path.exists():
+                raise StoreError(
+                    f"no store at {path}: nothing was ingested there "
+                    "(detente ingest ... --db with this URL creates it)"
+                )
             if not path.parent.exists():
                 raise StoreError(
                     f"cannot create the database {path}: folder {path.parent} does not exist"
