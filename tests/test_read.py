@@ -14,9 +14,10 @@ from detente.errors import (
     InputTooLargeError,
     UnsupportedLanguageError,
 )
+from detente.nlp.pipeline import Resources
 from detente.read import read_inputs
 from detente.read.text import find_date_line, find_title, mask_markdown
-from detente.records import Document
+from detente.records import Document, event_json
 
 TEXT = "Belarus moved troops to the border with Ukraine on Monday, officials in Minsk said.\n"
 
@@ -109,6 +110,25 @@ def test_read_csv_corpus(tmp_path: Path) -> None:
     items = _read(path)
     assert isinstance(items[0], Document) and items[0].id == "x1"
     assert isinstance(items[1], EmptyInputError) and ":3" in str(items[1])
+
+
+@pytest.mark.slow
+def test_read_detente_s_own_output_is_not_a_document(tmp_path: Path, res: Resources) -> None:
+    from detente import extract_text
+    from detente.exports import write_text
+
+    events = extract_text(TEXT, res, published=dt.date(2024, 6, 24))
+    assert events
+    for fmt, plover in (("jsonl", False), ("csv", False), ("jsonl", True)):
+        path = tmp_path / f"saved{'-plover' * plover}.{fmt}"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            write_text((event_json(e) for e in events), fmt, handle, plover)
+        (item,) = _read(path)
+        assert isinstance(item, InputError)
+        assert (
+            str(item)
+            == f"{path}: detente's own event records (extract or export output), not documents"
+        )
 
 
 @pytest.mark.parametrize(

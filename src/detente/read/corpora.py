@@ -53,6 +53,21 @@ def _record(
     )
 
 
+# Fields every event record of detente's own output has (extract, export in every format), with
+# its document's id or detente named as the coder: such a file is detente's output, not
+# documents to code.
+OWN_OUTPUT = frozenset({"event", "event_text", "quad_code"})
+
+
+def own_output(fields: Mapping[str, Any] | Iterable[str]) -> bool:
+    keys = set(fields)
+    coder = fields.get("coder") if isinstance(fields, Mapping) else None
+    return keys >= OWN_OUTPUT and ("doc_id" in keys or str(coder or "").startswith("detente"))
+
+
+OWN_OUTPUT_REASON = "detente's own event records (extract or export output), not documents"
+
+
 def _opt(value: Any) -> str | None:
     return str(value) if value not in (None, "") else None
 
@@ -74,6 +89,9 @@ def read_jsonl(
         if not isinstance(raw, dict):
             yield InputError(where, "a JSONL record must be an object")
             continue
+        if own_output(raw):
+            yield InputError(source, OWN_OUTPUT_REASON)
+            return
         yield _record(where, raw, path, "jsonl", max_bytes)
     if not seen:
         yield EmptyInputError(source, "empty input")
@@ -85,6 +103,9 @@ def read_csv(
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames or "text" not in reader.fieldnames:
         yield InputError(source, "CSV needs a header row with at least 'id' and 'text'")
+        return
+    if own_output(reader.fieldnames):
+        yield InputError(source, OWN_OUTPUT_REASON)
         return
     for row in reader:
         where = f"{source}:{reader.line_num}"
