@@ -236,3 +236,10 @@ def test_analysis_dyads_agree_with_each_pair_s_series(seeded: Store) -> None:
     assert result.exit_code == 0 and result.stdout.splitlines()[1].startswith("BLR-UKR,")
     later = CliRunner().invoke(cli, ["dyads", "--db", url, "--since", "2030-01-01"])
     assert later.exit_code == 1 and "no dated incidents" in later.stderr
+
+
+def test_analysis_a_joint_move_reads_as_both_sides_acting() -> None:
+    one_way = _p("a", D(2024, 7, 13), "BLR", "UKR", "RETREAT", 4.5)
+    joint = _p("b", D(2024, 7, 13), "BLR", "UKR", "AGREE", 3.0, joint=True)
+    assert one_way.move == "BLR RETREAT UKR"
+    assert joint.move == "BLR and UKR AGREE"

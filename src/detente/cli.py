@@ -515,7 +515,7 @@ def alerts(db_url: str | None, rules_path: Path, show_all: bool, fmt: str) -> No
             "date": a.date.isoformat(),
             "new": a.new,
             "message": a.message,
-            "evidence": [f"{p.date} {p.source} {p.event} {p.target}" for p in a.evidence],
+            "evidence": [f"{p.date} {p.move}" for p in a.evidence],
         }
         for a in fired
         if show_all or a.new

@@ -53,6 +53,13 @@ class Point:
         )
 
     @property
+    def move(self) -> str:
+        """The move as a line reads it: "BLR MOBILIZE UKR"; a joint act "BLR and UKR AGREE"."""
+        if self.joint:
+            return f"{self.source} and {self.target} {self.event}"
+        return f"{self.source} {self.event} {self.target}"
+
+    @property
     def span_days(self) -> int:
         if self.precision == "day":
             return 1

@@ -39,9 +39,7 @@ def turn_rows(analysis: DyadAnalysis) -> list[dict[str, Any]]:
             "onset": t.onset.isoformat(),
             "signalled": t.signalled.isoformat(),
             "magnitude": round(t.magnitude, 2),
-            "incidents": [
-                f"{p.date} {p.source} {p.event} {p.target} ({p.status})" for p in t.incidents
-            ],
+            "incidents": [f"{p.date} {p.move} ({p.status})" for p in t.incidents],
         }
         for t in analysis.turns
     ] + [
@@ -50,7 +48,7 @@ def turn_rows(analysis: DyadAnalysis) -> list[dict[str, Any]]:
             "onset": s.week.isoformat(),
             "signalled": s.week.isoformat(),
             "magnitude": round(s.hostility, 2),
-            "incidents": [f"{p.date} {p.source} {p.event} {p.target}" for p in s.incidents],
+            "incidents": [f"{p.date} {p.move}" for p in s.incidents],
         }
         for s in analysis.surges
     ]
@@ -61,9 +59,9 @@ def match_rows(analysis: DyadAnalysis) -> list[dict[str, Any]]:
         {
             "event": m.event,
             "first_mover": m.first_mover,
-            "first": f"{m.first.date} {m.first.source} {m.first.event} {m.first.target}",
+            "first": f"{m.first.date} {m.first.move}",
             "answer": (
-                f"{m.answer.date} {m.answer.source} {m.answer.event} {m.answer.target}"
+                f"{m.answer.date} {m.answer.move}"
                 if m.answer
                 else "joint (both sides in one incident)"
             ),

@@ -89,7 +89,7 @@ def render_report(store: Store, dyad: tuple[str, str], analysis: DyadAnalysis | 
         (
             p.date,
             index_on.get(p.date, 0.0),
-            f"{p.date} {p.source} {p.event} {p.target} ({p.status}): {sentences.get(p.incident_id, '')}",
+            f"{p.date} {p.move} ({p.status}): {sentences.get(p.incident_id, '')}",
         )
         for p in key
         if p.date in index_on
@@ -103,10 +103,7 @@ def render_report(store: Store, dyad: tuple[str, str], analysis: DyadAnalysis | 
         "".join(
             f'<tr><td class="{"esc" if t.kind == "escalation" else "deesc"}">{t.kind}</td>'
             f"<td>{t.onset}</td><td>{t.signalled}</td><td>"
-            + "<br>".join(
-                escape(f"{p.date} {p.source} {p.event} {p.target} ({p.status})")
-                for p in t.incidents
-            )
+            + "<br>".join(escape(f"{p.date} {p.move} ({p.status})") for p in t.incidents)
             + "</td></tr>"
             for t in analysis.turns
         )
@@ -114,7 +111,7 @@ def render_report(store: Store, dyad: tuple[str, str], analysis: DyadAnalysis | 
     )
     surge_rows = "".join(
         f"<tr><td>surge</td><td>{s.week}</td><td>{s.hostility:.1f} vs {s.baseline:.1f}</td><td>"
-        + "<br>".join(escape(f"{p.date} {p.source} {p.event} {p.target}") for p in s.incidents)
+        + "<br>".join(escape(f"{p.date} {p.move}") for p in s.incidents)
         + "</td></tr>"
         for s in analysis.surges
     )
