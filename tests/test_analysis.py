@@ -243,3 +243,15 @@ def test_analysis_a_joint_move_reads_as_both_sides_acting() -> None:
     joint = _p("b", D(2024, 7, 13), "BLR", "UKR", "AGREE", 3.0, joint=True)
     assert one_way.move == "BLR RETREAT UKR"
     assert joint.move == "BLR and UKR AGREE"
+
+
+def test_analysis_the_lagged_response_names_its_direction() -> None:
+    from detente.analysis import DyadAnalysis
+    from detente.analysis.frames import lagged_rows
+
+    analysis = DyadAnalysis(("BLR", "UKR"), [], [], [], [], [], [], ["short", "shorter"])
+    rows = lagged_rows(analysis)
+    assert [(r["responder"], r["to"], r["note"]) for r in rows] == [
+        ("UKR", "BLR", "short"),
+        ("BLR", "UKR", "shorter"),
+    ]

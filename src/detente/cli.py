@@ -480,12 +480,15 @@ def reciprocity(db_url: str | None, dyad: tuple[str, str], fmt: str) -> None:
             f"{len(analysis.points)} incidents between {dyad[0]} and {dyad[1]}",
             err=True,
         )
-    for row in lagged_rows(analysis):
-        note = row["note"] or (
-            f"{row['responder']} responds to {row['to']}: "
+    rows = lagged_rows(analysis)
+    if len(rows) == 2 and rows[0]["note"] and rows[0]["note"] == rows[1]["note"]:
+        click.echo(f"lagged response, both ways: {rows[0]['note']}", err=True)
+        return
+    for row in rows:
+        how = row["note"] or (
             f"{row['coefficient']:.2f} (t={row['t_stat']:.1f}, {row['weeks']} weeks)"
         )
-        click.echo(f"lagged response: {note}", err=True)
+        click.echo(f"lagged response of {row['responder']} to {row['to']}: {how}", err=True)
 
 
 @cli.command()

@@ -75,6 +75,8 @@ def match_rows(analysis: DyadAnalysis) -> list[dict[str, Any]]:
 
 def lagged_rows(analysis: DyadAnalysis) -> list[dict[str, Any]]:
     rows = []
+    a, b = analysis.dyad
+    directions = [(b, a), (a, b)]  # the order ``analyse`` computes them in
     for item in analysis.lagged:
         if isinstance(item, LaggedResponse):
             rows.append(
@@ -88,10 +90,11 @@ def lagged_rows(analysis: DyadAnalysis) -> list[dict[str, Any]]:
                 }
             )
         else:
+            responder, to = directions[len(rows)]
             rows.append(
                 {
-                    "responder": None,
-                    "to": None,
+                    "responder": responder,
+                    "to": to,
                     "coefficient": None,
                     "t_stat": None,
                     "weeks": None,

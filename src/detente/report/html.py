@@ -123,11 +123,19 @@ def render_report(store: Store, dyad: tuple[str, str], analysis: DyadAnalysis | 
         )
         or '<tr><td colspan="5">No matched moves.</td></tr>'
     )
-    lagged = "; ".join(
-        r["note"]
-        or f"{r['responder']} to {r['to']}: {r['coefficient']:.2f} (t={r['t_stat']:.1f}, {r['weeks']} weeks)"
-        for r in lagged_rows(analysis)
-    )
+    responses = lagged_rows(analysis)
+    if (
+        len(responses) == 2
+        and responses[0]["note"]
+        and responses[0]["note"] == responses[1]["note"]
+    ):
+        lagged = f"both ways, {responses[0]['note']}"
+    else:
+        lagged = "; ".join(
+            f"{r['responder']} to {r['to']}: "
+            + (r["note"] or f"{r['coefficient']:.2f} (t={r['t_stat']:.1f}, {r['weeks']} weeks)")
+            for r in responses
+        )
     incident_rows = "".join(
         "<tr>"
         f"<td>{_cell(r.get('date') or '?')}</td>"
