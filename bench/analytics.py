@@ -16,6 +16,7 @@ from typing import Any
 
 import detente
 from detente.analysis import analyse
+from detente.analysis.dyads import dyad_summaries
 from detente.analysis.frames import tension
 from detente.store import Store
 from detente.store.incidents import dyads
@@ -102,8 +103,16 @@ def main() -> dict[str, Any]:
         began = time.perf_counter()
         frame = tension(store, dyad, since=since, until=until)  # the tension DataFrame alone
         series.append(time.perf_counter() - began)
+    pairs, ranked = [], []
+    for _ in range(5):
+        began = time.perf_counter()
+        ranked = dyad_summaries(store)  # `detente dyads`: every pair, index and 30-day change
+        pairs.append(time.perf_counter() - began)
     store.close()
     result = {
+        "dyads": len(ranked),
+        "dyads_median_seconds": statistics.median(pairs),
+        "dyads_max_seconds": max(pairs),
         "events": counts["events"],
         "incidents": counts["incidents"],
         "dyad_incidents_in_year": len(analysis.points),
@@ -120,6 +129,10 @@ def main() -> dict[str, Any]:
         f"{len(analysis.points)} incidents; full analysis (series, turns, surges, reciprocity) "
         f"{result['analyse_median_seconds']:.3f} s, tension series {result['tension_median_seconds']:.3f} s "
         f"(median of 5; max {result['analyse_max_seconds']:.3f} s and {result['tension_max_seconds']:.3f} s)"
+    )
+    print(
+        f"analytics: detente dyads over the whole store ({len(ranked)} pairs) "
+        f"{result['dyads_median_seconds']:.3f} s (median of 5; max {result['dyads_max_seconds']:.3f} s)"
     )
     return result
 

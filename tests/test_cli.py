@@ -171,3 +171,17 @@ def test_cli_read_commands_do_not_create_a_store(tmp_path: Path) -> None:
     assert not missing.exists()
     done = real("ingest", "-", "--db", "sqlite:///", input="Belarus moved troops.")
     assert done.returncode == 1 and "names no file" in done.stderr
+
+
+def test_cli_help_loads_no_model_or_store_driver() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from detente.cli import cli; from click.testing import CliRunner;"
+        "assert CliRunner().invoke(cli, ['--help']).exit_code == 0;"
+        "heavy = {'spacy', 'onnxruntime', 'sqlalchemy', 'tokenizers', 'pandas'} & set(sys.modules);"
+        "assert not heavy, heavy"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

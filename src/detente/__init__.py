@@ -9,7 +9,11 @@ ingest them into the event store::
                                   published=datetime.date(2024, 6, 24))
 """
 
-from detente.api import IngestSummary, extract, extract_text, ingest
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from detente.errors import (
     ConfigError,
     DataFileError,
@@ -21,8 +25,6 @@ from detente.errors import (
     StoreError,
     UnsupportedLanguageError,
 )
-from detente.nlp.pipeline import Coded, Resources, code_document, load
-from detente.read import read_inputs
 from detente.records import (
     ActorMention,
     DatePrecision,
@@ -36,7 +38,38 @@ from detente.records import (
     Status,
     event_json,
 )
-from detente.store import Store, open_store
+
+if TYPE_CHECKING:
+    from detente.api import IngestSummary, extract, extract_text, ingest
+    from detente.nlp.pipeline import Coded, Resources, code_document, load
+    from detente.read import read_inputs
+    from detente.store import Store, open_store
+
+# Names whose modules load spaCy, the models or the store driver: imported on first use, so
+# `import detente` (and `detente --help`) stays quick.
+_LAZY = {
+    "IngestSummary": "detente.api",
+    "extract": "detente.api",
+    "extract_text": "detente.api",
+    "ingest": "detente.api",
+    "Coded": "detente.nlp.pipeline",
+    "Resources": "detente.nlp.pipeline",
+    "code_document": "detente.nlp.pipeline",
+    "load": "detente.nlp.pipeline",
+    "read_inputs": "detente.read",
+    "Store": "detente.store",
+    "open_store": "detente.store",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'detente' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __version__ = "0.1.0"
 

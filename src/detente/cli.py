@@ -11,20 +11,21 @@ import logging
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from detente import api
-from detente.actors import load_knowledge_base
-from detente.analysis import DyadAnalysis
 from detente.errors import ConfigError, DetenteError, InputError
 from detente.nlp.calendar import parse_iso_date
-from detente.nlp.model import DEFAULT_MODEL
-from detente.nlp.pipeline import Resources
+from detente.nlp.defaults import DEFAULT_MODEL
 from detente.output import EVENT_TABLE, FORMATS, INCIDENT_TABLE, timeline_rows, write_records
 from detente.records import event_json
-from detente.store import open_store
+
+if TYPE_CHECKING:  # the models, spaCy and the store load in the commands that need them
+    from detente import api
+    from detente.analysis import DyadAnalysis
+    from detente.nlp.pipeline import Resources
+    from detente.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger("detente")
@@ -91,8 +92,27 @@ def db_option(fn: F) -> F:
     )(fn)
 
 
+def _api() -> Any:
+    from detente import api
+
+    return api
+
+
+def open_store(url: str | None = None, *, create: bool = True) -> Store:
+    from detente.store import open_store as opened
+
+    return opened(url, create=create)
+
+
+def load_knowledge_base(files: Iterable[Path] = ()) -> Any:
+    from detente.actors import load_knowledge_base as loaded
+
+    return loaded(tuple(files))
+
+
 def _resources(model: str, actor_files: Iterable[Path], *, detector: bool = True) -> Resources:
-    return api.LoadOptions(model, tuple(actor_files), detector=detector).load()
+    resources: Resources = _api().LoadOptions(model, tuple(actor_files), detector=detector).load()
+    return resources
 
 
 def _report(error: InputError) -> None:
@@ -133,7 +153,7 @@ def extract(
 
     def events() -> Iterable[dict[str, Any]]:
         nonlocal failed
-        for item in api.extract(
+        for item in _api().extract(
             paths, res, published=published, max_bytes=int(max_size * 1_048_576)
         ):
             if isinstance(item, InputError):
@@ -184,10 +204,10 @@ def ingest(
             )
 
     try:
-        summary = api.ingest(
+        summary = _api().ingest(
             paths,
             store,
-            options=api.LoadOptions(model, tuple(actor_files)),
+            options=_api().LoadOptions(model, tuple(actor_files)),
             published=published,
             max_bytes=int(max_size * 1_048_576),
             workers=workers,

