@@ -104,6 +104,14 @@ def test_read_jsonl_reports_a_broken_line_and_reads_the_rest(tmp_path: Path) -> 
     assert items[0].published == dt.date(2024, 6, 24)  # type: ignore[union-attr]
 
 
+def test_read_csv_field_over_128_kib_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    long = "Belarus moved troops to the border with Ukraine. " * 4000  # 200 KB in one field
+    path.write_text(f'id,text\nbig,"{long}"\nsmall,"{TEXT.strip()}"\n')
+    items = _read(path)
+    assert [d.id for d in items if isinstance(d, Document)] == ["big", "small"]
+
+
 def test_read_csv_corpus(tmp_path: Path) -> None:
     path = tmp_path / "c.csv"
     path.write_text('id,text,published\nx1,"' + TEXT.strip() + '",2024-06-24\nx2,,\n')

@@ -64,3 +64,17 @@ def test_report_opens_without_console_errors(chromium: str, tmp_path: Path, res:
     dom, console = _open(chromium, page, tmp_path / "profile")
     assert console == []
     assert "de-escalation" in dom and 'id="incidents"' in dom
+
+
+def test_report_links_only_web_and_mail_addresses() -> None:
+    from detente.report.html import _sources
+
+    record = {"sources": [
+        {"title": "Wire", "url": "https://example.org/a", "published": "2024-06-20"},
+        {"title": "Mail", "url": "mailto:desk@example.org", "published": None},
+        {"title": "Trap", "url": "javascript:alert(1)", "published": None},
+        {"title": "Data", "url": " DATA:text/html;base64,PHNjcmlwdD4=", "published": None},
+    ]}  # fmt: skip
+    html = _sources(record)
+    assert 'href="https://example.org/a"' in html and 'href="mailto:desk@example.org"' in html
+    assert "javascript:" not in html and "DATA:" not in html and "Trap (undated)" in html

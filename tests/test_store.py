@@ -123,3 +123,11 @@ def test_store_ingesting_twice_keeps_the_counts(store: Store, res: Resources) ->
 def test_store_unopenable_location_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="does not exist"):
         open_store(f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}")
+
+
+def test_store_a_url_that_does_not_parse_is_one_clear_error() -> None:
+    from detente.errors import StoreError
+    from detente.store import open_store
+
+    with pytest.raises(StoreError, match=r"cannot open the store at postgresql\+psycopg://\[::1"):
+        open_store("postgresql://[::1")

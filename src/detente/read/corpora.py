@@ -100,6 +100,9 @@ def read_jsonl(
 def read_csv(
     source: str, text: str, path: str | None, max_bytes: int
 ) -> Iterator[Document | InputError]:
+    # a field as long as a whole document is allowed (the csv module stops at 128 KiB); the size
+    # limit applies to each record's text below
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames or "text" not in reader.fieldnames:
         yield InputError(source, "CSV needs a header row with at least 'id' and 'text'")

@@ -8,6 +8,7 @@ import datetime as dt
 from html import escape
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pycountry
 
@@ -52,6 +53,11 @@ def _country(code: str) -> str:
     return str(getattr(country, "common_name", None) or country.name) if country else code
 
 
+# Only these reach the report as links: a "javascript:" or "data:" address from a feed or a
+# corpus would run in the reader's browser.
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
 def _cell(value: Any) -> str:
     return escape("" if value is None else str(value))
 
@@ -62,7 +68,8 @@ def _sources(record: dict[str, Any]) -> str:
         label = source.get("title") or source.get("path") or source.get("doc_id")
         where = source.get("url")
         text = escape(f"{label} ({source.get('published') or 'undated'})")
-        items.append(f'<a href="{escape(where)}">{text}</a>' if where else text)
+        linked = where and urlsplit(str(where)).scheme.lower() in LINK_SCHEMES
+        items.append(f'<a href="{escape(where)}">{text}</a>' if linked else text)
     return "<br>".join(items)
 
 

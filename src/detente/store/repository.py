@@ -461,7 +461,8 @@ def open_store(url: str | None = None, *, create: bool = True) -> Store:
         migrate(engine)
     except StoreError:
         raise
-    except (SQLAlchemyError, ModuleNotFoundError, OSError) as exc:
+    except (SQLAlchemyError, ModuleNotFoundError, OSError, ValueError) as exc:
+        # ValueError: a URL that does not parse ("postgresql://[::1")
         raise StoreError(f"cannot open the store at {_redact(url)}: {exc}") from None
     return Store(engine)
 
