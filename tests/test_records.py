@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -80,3 +82,23 @@ def test_records_date_value_round_trips_at_its_precision(
     assert DateValue.parse(value.iso()) == value
     assert value.precision == precision
     assert value.first_day() <= day
+
+
+def test_output_file_appears_whole_or_not_at_all(tmp_path: Path) -> None:
+    import errno
+
+    from detente.errors import OutputError
+    from detente.output import written
+
+    target = tmp_path / "report.html"
+    with written(target) as handle:
+        handle.write("<html>whole</html>")
+    assert target.read_text() == "<html>whole</html>"
+    full = OSError(errno.ENOSPC, "No space left on device")
+    with pytest.raises(OutputError, match=r"cannot write .*No space"), written(target) as handle:
+        handle.write("<html>half")
+        raise full
+    assert target.read_text() == "<html>whole</html>"  # the earlier file is untouched
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no partial file
+    with pytest.raises(OutputError, match="cannot write"), written(tmp_path / "no" / "f.csv"):
+        pass

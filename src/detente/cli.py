@@ -18,7 +18,14 @@ import click
 from detente.errors import ConfigError, DetenteError, InputError
 from detente.nlp.calendar import parse_iso_date
 from detente.nlp.defaults import DEFAULT_MODEL
-from detente.output import EVENT_TABLE, FORMATS, INCIDENT_TABLE, timeline_rows, write_records
+from detente.output import (
+    EVENT_TABLE,
+    FORMATS,
+    INCIDENT_TABLE,
+    timeline_rows,
+    write_records,
+    written,
+)
 from detente.records import event_json
 
 if TYPE_CHECKING:  # the models, spaCy and the store load in the commands that need them
@@ -343,7 +350,7 @@ def export(
             assert output is not None
             count = exports.write_parquet(records, output)
         elif output is not None:
-            with output.open("w", encoding="utf-8", newline="") as handle:
+            with written(output) as handle:
                 count = exports.write_text(records, fmt, handle, plover)
         else:
             count = exports.write_text(records, fmt, sys.stdout, plover)

@@ -8,7 +8,8 @@
     │   ├── DecodeError           not text: binary content or invalid UTF-8
     │   ├── InputTooLargeError    above the configured size limit
     │   └── UnsupportedLanguageError  text detected in a language detente does not code yet
-    └── StoreError                the event store cannot be opened or written
+    ├── StoreError                the event store cannot be opened or written
+    └── OutputError               a report or export file cannot be written (nothing half-written)
 
 Every error carries a one-line message meant for the person at the terminal.
 """
@@ -64,3 +65,7 @@ class UnsupportedLanguageError(InputError):
 
 class StoreError(DetenteError):
     """The event store cannot be opened, migrated or written."""
+
+
+class OutputError(DetenteError):
+    """An output file cannot be written; no partial file is left behind."""

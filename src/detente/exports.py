@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from detente import __version__
-from detente.output import write_records
+from detente.output import write_records, written
 
 FLAT_COLUMNS = (
     "id",
@@ -118,7 +118,7 @@ def write_parquet(records: Iterable[dict[str, Any]], path: Path, batch: int = 50
         ]
     )
     count = 0
-    with pq.ParquetWriter(str(path), schema) as writer:
+    with written(path, binary=True) as handle, pq.ParquetWriter(handle, schema) as writer:
         for chunk in _chunks((flat(r) for r in records), batch):
             writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
             count += len(chunk)

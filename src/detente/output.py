@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import Any, TextIO
+
+from detente.errors import OutputError
 
 FORMATS = ("table", "jsonl", "json", "csv")
 
@@ -91,3 +95,24 @@ def timeline_rows(events: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
             row = {**row, "reports": f"{ev['n_events']}/{ev['n_sources']}"}
             row["text"] = row.pop("text")
         yield row
+
+
+@contextlib.contextmanager
+def written(path: Path, binary: bool = False) -> Iterator[Any]:
+    """A file opened for writing that appears at ``path`` whole or not at all: written beside it
+    under a hidden name, then renamed; a full disk or a missing folder is one OutputError and no
+    partial or empty file is left."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        handle = partial.open("wb") if binary else partial.open("w", encoding="utf-8", newline="")
+        with handle:
+            yield handle
+        partial.replace(path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise

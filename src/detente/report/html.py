@@ -16,6 +16,7 @@ from detente import __version__
 from detente.analysis import DyadAnalysis, analyse
 from detente.analysis.frames import lagged_rows, match_rows
 from detente.analysis.series import HALF_LIFE_DAYS, weight
+from detente.output import written
 from detente.report.svg import line_chart, stacked_bars
 from detente.store import Store
 
@@ -188,5 +189,7 @@ incidents (hover for the report).</p>
 
 
 def write_report(store: Store, dyad: tuple[str, str], path: Path) -> Path:
-    path.write_text(render_report(store, dyad), encoding="utf-8")
+    html = render_report(store, dyad)
+    with written(path) as handle:
+        handle.write(html)
     return path
