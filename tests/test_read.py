@@ -163,6 +163,20 @@ def test_read_truncated_html_is_refused(tmp_path: Path) -> None:
     path.write_text("<html><body><article><p>" + TEXT + "</p><p>The move foll")
     (item,) = _read(path)
     assert isinstance(item, InputError) and "truncated HTML" in str(item)
+    path.write_text("<html><body><article><p>" + TEXT + "</p><p class='x")  # cut in a tag
+    (item,) = _read(path)
+    assert isinstance(item, InputError) and "truncated HTML" in str(item)
+
+
+def test_read_html5_page_may_omit_its_closing_body_and_html(tmp_path: Path) -> None:
+    path = tmp_path / "whole.html"
+    path.write_text(
+        "<!doctype html><html lang=en><head><title>Border</title></head><body>"
+        f"<article><p>{TEXT}</p><p>Ukraine said it was watching the area.</p></article>\n"
+        "<footer><p>Wire report</p></footer>\n"
+    )
+    (item,) = _read(path)
+    assert isinstance(item, Document) and "Belarus moved troops" in item.text
 
 
 def test_read_oversized_file_is_refused_without_reading_it(tmp_path: Path) -> None:

@@ -20,12 +20,24 @@ def looks_like_html(data: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html")) or b"<body" in head
 
 
+# The last tag of a page, with only white space after it.
+_LAST_TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^<>]*>\s*\Z")
+
+
 def check_complete(source: str, html: str) -> None:
-    """Refuse a page that opens <html>/<body> but never closes it (a truncated download)."""
+    """Refuse a page cut off mid-way (a truncated download). HTML5 lets a page omit </body> and
+    </html>, so a page without them is whole when it ends on a closing tag or a comment; one
+    that stops inside an element or a tag is not."""
     lowered = html.lower()
-    for tag in ("html", "body"):
-        if re.search(rf"<{tag}[\s>]", lowered) and f"</{tag}>" not in lowered:
-            raise InputError(source, f"truncated HTML: <{tag}> is never closed")
+    if "</html>" in lowered or "</body>" in lowered:
+        return
+    if not re.search(r"<(html|body)[\s>]", lowered):
+        return  # a fragment, not a page
+    tail = html.rstrip()[-4000:]
+    last = _LAST_TAG.search(tail)
+    if (last is not None and last.group(1) == "/") or tail.endswith("-->"):
+        return
+    raise InputError(source, "truncated HTML: the page stops inside an element, not after one")
 
 
 def html_to_text(html: str) -> str:
