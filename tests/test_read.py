@@ -262,3 +262,12 @@ def test_read_unpaired_surrogate_in_a_corpus_record_is_refused(tmp_path: Path) -
     path.write_text('{"id": "s1", "text": "Minsk said \\ud800 troops moved."}\n')
     (item,) = _read(path)
     assert isinstance(item, DecodeError) and "surrogate" in str(item)
+
+
+def test_read_deeply_nested_html_keeps_its_text(tmp_path: Path) -> None:
+    path = tmp_path / "deep.html"
+    depth = 400
+    body = "<div>" * depth + f"<p>{TEXT}</p><p>Ukraine said it was watching.</p>" + "</div>" * depth
+    path.write_text(f"<html><body>{body}</body></html>")
+    (item,) = _read(path)
+    assert isinstance(item, Document) and "Belarus moved troops" in item.text

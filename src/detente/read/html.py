@@ -48,6 +48,13 @@ def html_to_text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
 
 
+_CONTAINERS = re.compile(
+    r"</?(?:div|span|section|font|center|main|aside|nav|figure|table|tbody|thead|tr|td|th|b|i|em"
+    r"|strong)\b[^>]*>",
+    re.IGNORECASE,
+)
+
+
 def read_html(source: str, html: str, path: str | None) -> Document:
     check_complete(source, html)
     result = trafilatura.bare_extraction(
@@ -58,6 +65,19 @@ def read_html(source: str, html: str, path: str | None) -> Document:
         date_extraction_params=_DATE_PARAMS,
     )
     text = getattr(result, "text", None) if result is not None else None
+    if not text or not str(text).strip():
+        # the HTML parser gives up on pages nested deeper than about 250 levels: read them again
+        # without their layout containers (their text is in the paragraphs)
+        flat = _CONTAINERS.sub(" ", html)
+        if flat != html:
+            result = trafilatura.bare_extraction(
+                flat,
+                with_metadata=True,
+                include_comments=False,
+                include_tables=False,
+                date_extraction_params=_DATE_PARAMS,
+            )
+            text = getattr(result, "text", None) if result is not None else None
     if not text or not str(text).strip():
         raise EmptyInputError(source, "no main text found in the HTML page")
     published: dt.date | None = None
