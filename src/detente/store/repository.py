@@ -99,6 +99,7 @@ class Store:
             return set()
         try:
             with self.engine.begin() as conn:
+                write_lock(conn)
                 known = _stored(conn, [p.content_hash for p in ready])
                 fresh: dict[str, Prepared] = {}
                 for item in ready:
@@ -420,11 +421,28 @@ def normalise_url(url: str) -> str:
     return url
 
 
+# Any number of processes may write one store. Each write transaction starts by taking the
+# database's own write lock, so what it reads (stored documents, candidate incidents) holds
+# until it commits: SQLite's BEGIN IMMEDIATE (its one writer lock; others wait busy_timeout),
+# a transaction-scoped advisory lock on PostgreSQL. Coding runs outside, in parallel.
+_WRITE_LOCK = 7_406_170  # any fixed number: the advisory lock of detente's writers
+
+
+def write_lock(conn: Connection) -> None:
+    """Take the store's write lock for the rest of ``conn``'s transaction (its first statement)."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif conn.dialect.name == "postgresql":
+        conn.execute(select(func.pg_advisory_xact_lock(_WRITE_LOCK)))
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (creating it in an empty database)."""
+    """Bring the schema to the newest revision (creating it in an empty database), under the
+    write lock: two processes opening a new store do not both create it."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
+        write_lock(conn)
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
 
