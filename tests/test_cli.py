@@ -185,3 +185,15 @@ def test_cli_help_loads_no_model_or_store_driver() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_cli_workers_above_the_cores_are_capped_with_a_note(tmp_path: Path) -> None:
+    from detente.cli import _cores
+
+    many = str(_cores() + 3)
+    doc = tmp_path / "a.txt"
+    doc.write_text("Belarus moved troops to the border with Ukraine.")
+    code, _, err = run(
+        "ingest", str(doc), "--db", f"sqlite:///{tmp_path / 'd.db'}", "--workers", many
+    )
+    assert code == 0 and f"--workers {many} capped at {_cores()}" in err

@@ -99,6 +99,16 @@ def db_option(fn: F) -> F:
     )(fn)
 
 
+def _cores() -> int:
+    """The cores this process may run on (its CPU affinity, else the machine's)."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def _api() -> Any:
     from detente import api
 
@@ -199,6 +209,10 @@ def ingest(
     max_size: float,
 ) -> None:
     """Read, code and store PATHS. Documents already stored are skipped."""
+    cores = _cores()
+    if workers > cores:
+        click.echo(f"detente: --workers {workers} capped at {cores}, the cores here", err=True)
+        workers = cores
     store = open_store(db_url)
     tty = sys.stderr.isatty()
 
