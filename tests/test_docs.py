@@ -31,6 +31,9 @@ def test_docs_every_command_has_help(path: tuple[str, ...]) -> None:
         assert isinstance(command, click.Group)
         command = command.commands[name]  # type: ignore[assignment]
     assert command.help, f"{' '.join(path)} has no help text"
+    for param in command.params:
+        if isinstance(param, click.Option):
+            assert param.help, f"{' '.join(path)} {param.opts[0]} has no help text"
 
 
 @pytest.mark.parametrize("path", COMMANDS, ids=" ".join)

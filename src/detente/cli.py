@@ -456,7 +456,13 @@ def dyads(
 @cli.command()
 @db_option
 @click.option("--dyad", required=True, callback=_dyad_required, help="Country pair, e.g. BLR-UKR.")
-@click.option("--freq", type=click.Choice(["day", "week"]), default="day", show_default=True)
+@click.option(
+    "--freq",
+    type=click.Choice(["day", "week"]),
+    default="day",
+    show_default=True,
+    help="One row per day, or per week (Monday to Sunday; the index at the week's end).",
+)
 @click.option("--since", callback=_date, help="First date (YYYY-MM-DD).")
 @click.option("--until", callback=_date, help="Last date (YYYY-MM-DD).")
 @click.option("--from", "direction", help="Only the moves of this side of the dyad (directed).")
