@@ -37,12 +37,11 @@ def _counted(events: list[Event]) -> list[Event]:
             "RUS",
             "UKR",
         ),
-        pytest.param(
+        (
             "Thousands of farmers blocked motorways around Paris on Monday.",
             "PROTEST",
             "FRA",
             None,
-            marks=pytest.mark.xfail(strict=True, reason="coded COERCE: to win back"),
         ),
         (
             "The European Union imposed new sanctions on Iranian drone makers.",

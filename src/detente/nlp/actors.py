@@ -67,13 +67,15 @@ class Context:
     def pair(self) -> list[str]:
         return self.countries[-2:] if len(self.countries) >= 2 else []
 
-    def main_country(self, besides: Iterable[str] = ()) -> str | None:
+    def main_country(self, besides: Iterable[str] = (), *, whole: bool = True) -> str | None:
         """The country the document has spoken of most so far (of equals, the one the whole text
         names most, then the latest), other than ``besides``: where unqualified "police" or "the
         senator" of the story belong, and whom an act with no named target faces. Before any
-        mention (a headline), the one the whole text names most."""
+        mention (a headline), the one the whole text names most; with ``whole=False`` only what
+        has been read so far counts."""
         skip = set(besides)
-        left = [c for c in {**self.mentioned, **self.story} if c not in skip]
+        known = {**self.mentioned, **self.story} if whole else self.mentioned
+        left = [c for c in known if c not in skip]
         if not left:
             return None
         rank = {code: i for i, code in enumerate(self.countries)}
@@ -407,7 +409,9 @@ class Resolver:
         if sector is None:
             return []
         modifiers = self.country_modifiers(token) or self.clause_country(token)
-        if not modifiers and token.pos_ == "NOUN" and (home := self.ctx.main_country()):
+        # (so far only: "ordered the withdrawal of troops from the border with Ukraine" are not
+        # Ukraine's troops because the text goes on about Ukraine)
+        if not modifiers and token.pos_ == "NOUN" and (home := self.ctx.main_country(whole=False)):
             modifiers = [(token, home)]  # "police" of a story about one country are its police
         phrase = self.phrase_span(token, sent)
         out = []
