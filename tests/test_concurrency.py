@@ -59,7 +59,7 @@ def _state(url: str) -> tuple[dict[str, int], Counter[tuple[object, ...]]]:
     store = open_store(url, create=False)
     try:
         with store.engine.connect() as conn:
-            pointing = dict(
+            pointing: dict[str, int] = dict(
                 conn.execute(
                     select(events.c.incident_id, func.count())
                     .where(events.c.incident_id.is_not(None))
