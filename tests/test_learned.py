@@ -222,3 +222,13 @@ def test_learned_a_headline_s_generic_actors_are_of_the_story_s_country(res: Res
     )
     headline = [e for e in _counted(_events(text, res)) if e.sentence_index == 0]
     assert find(headline, "COERCE", actor="SRB")
+
+
+def test_learned_a_joint_act_of_co_actors_has_no_third_party(res: Resources) -> None:
+    text = (
+        "Talks in Washington\n\n"
+        "Russia has long brokered talks between the neighbours. "
+        "Armenia and Azerbaijan agreed on Friday to open their border crossings."
+    )
+    (agree, *_) = find(_events(text, res), "AGREE", actor={"ARM", "AZE"})
+    assert agree["recipient"] == []
