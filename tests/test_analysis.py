@@ -255,3 +255,13 @@ def test_analysis_the_lagged_response_names_its_direction() -> None:
         ("UKR", "BLR", "short"),
         ("BLR", "UKR", "shorter"),
     ]
+
+
+def test_analysis_dyads_sorts_are_the_command_s_choices() -> None:
+    import click
+
+    from detente.analysis.dyads import SORTS
+    from detente.cli import dyads as command
+
+    (sort,) = [p for p in command.params if p.name == "sort"]
+    assert isinstance(sort.type, click.Choice) and tuple(sort.type.choices) == SORTS

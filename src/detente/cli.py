@@ -513,7 +513,7 @@ def turns(db_url: str | None, dyad: tuple[str, str], fmt: str) -> None:
 @output_options("table")
 def reciprocity(db_url: str | None, dyad: tuple[str, str], fmt: str) -> None:
     """Print matched moves (who moved first, who answered in kind) and the lagged response."""
-    from detente.analysis.frames import lagged_rows, match_rows
+    from detente.analysis.frames import lagged_lines, match_rows
 
     analysis = _analyse(db_url, dyad)
     if not write_records(
@@ -527,15 +527,8 @@ def reciprocity(db_url: str | None, dyad: tuple[str, str], fmt: str) -> None:
             f"{len(analysis.points)} incidents between {dyad[0]} and {dyad[1]}",
             err=True,
         )
-    rows = lagged_rows(analysis)
-    if len(rows) == 2 and rows[0]["note"] and rows[0]["note"] == rows[1]["note"]:
-        click.echo(f"lagged response, both ways: {rows[0]['note']}", err=True)
-        return
-    for row in rows:
-        how = row["note"] or (
-            f"{row['coefficient']:.2f} (t={row['t_stat']:.1f}, {row['weeks']} weeks)"
-        )
-        click.echo(f"lagged response of {row['responder']} to {row['to']}: {how}", err=True)
+    for line in lagged_lines(analysis):
+        click.echo(f"lagged response, {line}", err=True)
 
 
 @cli.command()
@@ -588,10 +581,10 @@ def report(db_url: str | None, dyad: tuple[str, str], output: Path) -> None:
     """Write a self-contained HTML report on the dyad (charts, turns, reciprocity, incidents)."""
     from detente.report import write_report
 
-    _analyse(db_url, dyad)  # a pair with nothing to show gets a reason and exit 1, no file
+    analysis = _analyse(db_url, dyad)  # a pair with nothing to show: a reason, exit 1, no file
     store = open_store(db_url, create=False)
     try:
-        write_report(store, dyad, output)
+        write_report(store, dyad, output, analysis)
     finally:
         store.close()
     click.echo(f"report written to {output}", err=True)

@@ -61,12 +61,17 @@ class Point:
 
     @property
     def span_days(self) -> int:
-        if self.precision == "day":
-            return 1
-        if self.precision == "month":
-            nxt = dt.date(self.date.year + (self.date.month == 12), self.date.month % 12 + 1, 1)
-            return (nxt - self.date).days
-        return 365
+        return span_days(self.date, self.precision)
+
+
+def span_days(start: dt.date, precision: str) -> int:
+    """How many days an incident dated from ``start`` at ``precision`` is spread over."""
+    if precision == "day":
+        return 1
+    if precision == "month":
+        nxt = dt.date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+        return (nxt - start).days
+    return 365
 
 
 def dyad_points(

@@ -11,7 +11,6 @@ the last ``HORIZON_DAYS`` (older ones weigh less than 0.2% in it at a 14-day hal
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,7 +18,8 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, select
 
-from detente.analysis.series import HALF_LIFE_DAYS, STATUS_WEIGHT
+from detente.analysis.data import span_days
+from detente.analysis.series import HALF_LIFE_DAYS, status_weight
 from detente.store import Store
 from detente.store.schema import incident_dyads, incidents
 
@@ -56,10 +56,6 @@ class DyadSummary:
         }
 
 
-def _weight(status: str, sources: int) -> float:
-    return STATUS_WEIGHT.get(status, 0.0) * (1 + 0.5 * math.log2(max(int(sources), 1)))
-
-
 def _grouped(store: Store, extra: list[Any], by_date: bool) -> list[Any]:
     d = incident_dyads.c
     lo = case((d.source < d.target, d.source), else_=d.target)
@@ -91,22 +87,13 @@ def _grouped(store: Store, extra: list[Any], by_date: bool) -> list[Any]:
         return list(conn.execute(query))
 
 
-def _days(start: dt.date, precision: str) -> int:
-    if precision == "day":
-        return 1
-    if precision == "month":
-        nxt = dt.date(start.year + (start.month == 12), start.month % 12 + 1, 1)
-        return (nxt - start).days
-    return 365
-
-
 def _index(rows: Iterable[Any], day: dt.date) -> float:
     """The tension index on ``day`` from grouped rows (spread over their date's days)."""
     decay = 0.5 ** (1 / HALF_LIFE_DAYS)
     total = 0.0
     for row in rows:
-        span = _days(row.date_start, row.date_precision)
-        net = float(row.strength) * _weight(row.status, row.n_sources) / span
+        span = span_days(row.date_start, row.date_precision)
+        net = float(row.strength) * status_weight(row.status, row.n_sources) / span
         net = net if row.hostile else -net
         for offset in range(span):
             when = row.date_start + dt.timedelta(days=offset)
@@ -149,7 +136,7 @@ def dyad_summaries(
         entry["n"] += int(row.n)
         entry["events"] += int(row.events or 0)
         key = "hostility" if row.hostile else "cooperation"
-        entry[key] += float(row.strength or 0.0) * _weight(row.status, row.n_sources)
+        entry[key] += float(row.strength or 0.0) * status_weight(row.status, row.n_sources)
         entry["first"] = min(entry["first"], row.first)
         entry["last"] = max(entry["last"], row.last)
     recent_from = day - dt.timedelta(days=HORIZON_DAYS + CHANGE_DAYS)

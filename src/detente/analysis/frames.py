@@ -104,6 +104,19 @@ def lagged_rows(analysis: DyadAnalysis) -> list[dict[str, Any]]:
     return rows
 
 
+def lagged_lines(analysis: DyadAnalysis) -> list[str]:
+    """The lagged-response estimates as lines, each naming its direction; one reason that holds
+    both ways ("too short") is one line."""
+    rows = lagged_rows(analysis)
+    if len(rows) == 2 and rows[0]["note"] and rows[0]["note"] == rows[1]["note"]:
+        return [f"both ways: {rows[0]['note']}"]
+    return [
+        f"{r['responder']} to {r['to']}: "
+        + (r["note"] or f"{r['coefficient']:.2f} (t={r['t_stat']:.1f}, {r['weeks']} weeks)")
+        for r in rows
+    ]
+
+
 def tension(
     store: Store,
     dyad: tuple[str, str],

@@ -25,7 +25,12 @@ HALF_LIFE_DAYS = 14.0
 
 
 def weight(point: Point) -> float:
-    return STATUS_WEIGHT.get(point.status, 0.0) * (1 + 0.5 * math.log2(max(point.n_sources, 1)))
+    return status_weight(point.status, point.n_sources)
+
+
+def status_weight(status: str, sources: int) -> float:
+    """An incident's weight from its status and its number of independent sources."""
+    return STATUS_WEIGHT.get(status, 0.0) * (1 + 0.5 * math.log2(max(int(sources), 1)))
 
 
 @dataclass

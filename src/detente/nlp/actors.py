@@ -414,12 +414,17 @@ class Resolver:
         if not modifiers and token.pos_ == "NOUN" and (home := self.ctx.main_country(whole=False)):
             modifiers = [(token, home)]  # "police" of a story about one country are its police
         phrase = self.phrase_span(token, sent)
-        out = []
-        for _, code in modifiers:
-            country = self.kb.country(code)
-            name = f"{country.name if country else code} {token.lemma_.lower()}"
-            out.append(self.mention(phrase, Entity(code, sector, name), sent))
-        return out
+        return [
+            self.mention(phrase, self.local_entity(token, code, sector), sent)
+            for _, code in modifiers
+        ]
+
+    def local_entity(self, head: Token, code: str, sector: str | None = None) -> Entity:
+        """A generic party of a country ("Sri Lanka police"), named by its country and noun;
+        the sector is the noun's ("police": COP) unless given."""
+        country = self.kb.country(code)
+        name = f"{country.name if country else code} {head.lemma_.lower()}"
+        return Entity(code, sector or self.agent_sector(head), name)
 
     def _pronoun(self, token: Token, sent: Span) -> list[ActorMention]:
         lower = token.lower_

@@ -179,17 +179,14 @@ def _generic_party(coder: Coder, span: Span, sent: Span) -> list[ActorMention]:
         if main is None:
             return []
         code = main
-    sector = resolver.agent_sector(root)
-    country = resolver.kb.country(code)
-    name = f"{country.name if country else code} {root.lemma_.lower()}"
-    return [resolver.mention(span, Entity(code, sector, name), sent)]
+    return [resolver.mention(span, resolver.local_entity(root, code), sent)]
 
 
 def _with_tagged_arguments(
     coder: Coder, sent: Span, candidate: Candidate, roles: RoleTagger, item: Detected
 ) -> None:
-    """Where the argument tagger names an actor or recipient the knowledge base can resolve,
-    it replaces what the parse rules found."""
+    """Where the argument tagger names an actor or recipient (see _tagged), it replaces what the
+    parse rules found."""
     actor_spans, recipient_spans = roles.arguments(sent.text, (item.start, item.end))
     actors = _tagged(coder, sent, actor_spans)
     if actors:
@@ -218,9 +215,9 @@ def _unnamed_target(coder: Coder, token: Token, candidate: Candidate, sent: Span
     kinds of act, else at the country the document is about besides the actor's; a joint act of
     co-actors has none (dev: recipient F1 0.601 -> 0.607)."""
     codes = {m.entity.code for m in candidate.actors}
-    own = [c for c in codes if is_country(c)]
     if len(codes) >= 2:
         return  # a joint act of co-actors ("Armenia and Azerbaijan agreed"): no third party
+    own = [c for c in codes if is_country(c)]
     if candidate.event in DOMESTIC_BY_DEFAULT and len(own) == 1:
         target: str | None = own[0]
     else:
@@ -347,7 +344,3 @@ def _same_party(a: ActorMention, b: ActorMention) -> bool:
     same = a.entity.entity_id is not None and a.entity.entity_id == b.entity.entity_id
     alike = a.entity.code == b.entity.code and a.entity.sector == b.entity.sector
     return overlap or same or alike
-
-
-def _unidentified(candidate: Candidate) -> bool:
-    return all(m.entity.code == UNIDENTIFIED.code for m in candidate.actors)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import trafilatura
 
@@ -55,8 +56,8 @@ _CONTAINERS = re.compile(
 )
 
 
-def read_html(source: str, html: str, path: str | None) -> Document:
-    check_complete(source, html)
+def _extract(html: str) -> tuple[Any, str]:
+    """trafilatura's main text and metadata of a page (the text "" when it finds none)."""
     result = trafilatura.bare_extraction(
         html,
         with_metadata=True,
@@ -65,20 +66,19 @@ def read_html(source: str, html: str, path: str | None) -> Document:
         date_extraction_params=_DATE_PARAMS,
     )
     text = getattr(result, "text", None) if result is not None else None
-    if not text or not str(text).strip():
+    return result, str(text) if text else ""
+
+
+def read_html(source: str, html: str, path: str | None) -> Document:
+    check_complete(source, html)
+    result, text = _extract(html)
+    if not text.strip():
         # the HTML parser gives up on pages nested deeper than about 250 levels: read them again
         # without their layout containers (their text is in the paragraphs)
         flat = _CONTAINERS.sub(" ", html)
         if flat != html:
-            result = trafilatura.bare_extraction(
-                flat,
-                with_metadata=True,
-                include_comments=False,
-                include_tables=False,
-                date_extraction_params=_DATE_PARAMS,
-            )
-            text = getattr(result, "text", None) if result is not None else None
-    if not text or not str(text).strip():
+            result, text = _extract(flat)
+    if not text.strip():
         raise EmptyInputError(source, "no main text found in the HTML page")
     published: dt.date | None = None
     raw_date = getattr(result, "date", None)
@@ -87,7 +87,6 @@ def read_html(source: str, html: str, path: str | None) -> Document:
             published = parse_iso_date(str(raw_date))
         except ValueError:
             published = None
-    text = str(text)
     return Document(
         id=Document.content_id(text),
         text=text,

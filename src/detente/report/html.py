@@ -14,7 +14,7 @@ import pycountry
 
 from detente import __version__
 from detente.analysis import DyadAnalysis, analyse
-from detente.analysis.frames import lagged_rows, match_rows
+from detente.analysis.frames import lagged_lines, match_rows
 from detente.analysis.series import HALF_LIFE_DAYS, weight
 from detente.output import written
 from detente.report.svg import line_chart, stacked_bars
@@ -131,19 +131,7 @@ def render_report(store: Store, dyad: tuple[str, str], analysis: DyadAnalysis | 
         )
         or '<tr><td colspan="5">No matched moves.</td></tr>'
     )
-    responses = lagged_rows(analysis)
-    if (
-        len(responses) == 2
-        and responses[0]["note"]
-        and responses[0]["note"] == responses[1]["note"]
-    ):
-        lagged = f"both ways, {responses[0]['note']}"
-    else:
-        lagged = "; ".join(
-            f"{r['responder']} to {r['to']}: "
-            + (r["note"] or f"{r['coefficient']:.2f} (t={r['t_stat']:.1f}, {r['weeks']} weeks)")
-            for r in responses
-        )
+    lagged = "; ".join(lagged_lines(analysis))
     incident_rows = "".join(
         "<tr>"
         f"<td>{_cell(r.get('date') or '?')}</td>"
@@ -188,8 +176,10 @@ incidents (hover for the report).</p>
 """
 
 
-def write_report(store: Store, dyad: tuple[str, str], path: Path) -> Path:
-    html = render_report(store, dyad)
+def write_report(
+    store: Store, dyad: tuple[str, str], path: Path, analysis: DyadAnalysis | None = None
+) -> Path:
+    html = render_report(store, dyad, analysis)
     with written(path) as handle:
         handle.write(html)
     return path

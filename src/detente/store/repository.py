@@ -453,7 +453,7 @@ def open_store(url: str | None = None, *, create: bool = True) -> Store:
     ``create=False`` (the read commands) refused with a reason."""
     url = normalise_url(url or default_url())
     try:
-        if url.startswith("sqlite:///") and url not in ("sqlite:///:memory:",):
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
             name = url[len("sqlite:///") :].split("?", 1)[0]
             if not name:
                 raise StoreError(
