@@ -25,7 +25,6 @@ from detente import Store, ingest, open_store
 from detente.api import LoadOptions
 from detente.cli import cli
 from detente.nlp.pipeline import Resources
-from detente.store.incidents import compatible, date_span
 from detente.store.schema import documents, events, metadata, sentences
 from tests.conftest import DEMO, ROOT
 
@@ -85,16 +84,6 @@ def test_ingest_a_later_report_refines_the_incident_date(
     ingest([str(later)], store, res)
     (incident,) = list(store.events(event_type="RETREAT", incidents_only=True))
     assert incident["date"] == "2024-07-13" and incident["n_sources"] == 2
-
-
-def test_ingest_incident_date_compatibility() -> None:
-    import datetime as dt
-
-    day = date_span(dt.date(2024, 7, 13), "day")
-    assert compatible(day, date_span(dt.date(2024, 7, 1), "month")) == 0
-    assert compatible(day, date_span(dt.date(2024, 7, 15), "day")) == 2
-    assert compatible(day, date_span(dt.date(2024, 7, 20), "day")) is None
-    assert compatible(day, date_span(dt.date(2024, 1, 1), "year")) is None
 
 
 def test_ingest_changed_page_is_a_new_revision(

@@ -109,11 +109,10 @@ class Store:
                     conn.rollback()  # two revisions of one page: store them one after the other
                     return set().union(*(self.add_many([p]) for p in fresh.values()))
                 batch_ready = list(fresh.values())
-                revisions = _supersede(conn, [p.doc_key for p in batch_ready])
-                sources = linking.link(conn, [p.linkable() for p in batch_ready])
+                revisions, gone = _supersede(conn, [p.doc_key for p in batch_ready])
                 _insert(conn, batch_ready, revisions)
-                if sources:
-                    conn.execute(incident_sources.insert(), sources)
+                kinds = {linking.kind(r) for p in batch_ready for r in p.events}
+                linking.relink(conn, kinds | gone)
                 return set(fresh)
         except SQLAlchemyError as exc:
             reason = getattr(exc, "orig", None) or exc
@@ -274,27 +273,29 @@ def _filters(
     return conditions
 
 
-def _supersede(conn: Connection, keys: list[str]) -> dict[str, int]:
+def _supersede(
+    conn: Connection, keys: list[str]
+) -> tuple[dict[str, int], set[tuple[str, str, str]]]:
     """Mark the current revisions of the pages ``keys`` superseded; their next revision numbers
-    (pages not stored before are absent: they start at 1)."""
+    (pages not stored before are absent: they start at 1), and the kinds of event whose
+    incidents lose reports, to group again."""
     previous = conn.execute(
         select(documents.c.content_hash, documents.c.doc_key, documents.c.revision).where(
             and_(documents.c.doc_key.in_(keys), documents.c.latest.is_(True))
         )
     ).all()
+    gone: set[tuple[str, str, str]] = set()
     for old in previous:
         same = documents.c.content_hash == old.content_hash
         conn.execute(update(documents).where(same).values(latest=False))
-        linked = select(events.c.incident_id).where(
-            and_(events.c.content_hash == old.content_hash, events.c.incident_id.is_not(None))
+        linked = select(events.c.event, events.c.actor_codes, events.c.recipient_codes).where(
+            events.c.content_hash == old.content_hash
         )
-        touched = list(conn.execute(linked.distinct()).scalars())
+        gone.update(tuple(r) for r in conn.execute(linked.distinct()))
         conn.execute(
             update(events).where(events.c.content_hash == old.content_hash).values(superseded=True)
         )
-        for incident in touched:
-            linking.refresh(conn, incident)
-    return {old.doc_key: int(old.revision) + 1 for old in previous}
+    return {old.doc_key: int(old.revision) + 1 for old in previous}, gone
 
 
 @dataclass(frozen=True)
@@ -309,12 +310,8 @@ class Prepared:
     sentences: list[dict[str, Any]]
     events: list[dict[str, Any]]
     actors: list[dict[str, Any]]
-    about: dict[str, Any]  # source, url, doc_id, published: what incidents need
     n_events: int
     n_sentences: int
-
-    def linkable(self) -> linking.NewDocument:
-        return linking.NewDocument(self.content_hash, self.events, self.about)
 
 
 def prepare(coded: Coded) -> Prepared:
@@ -339,9 +336,8 @@ def prepare(coded: Coded) -> Prepared:
         if ident not in rows:
             rows[ident] = _event_row(key, ev, ident)
             actor_rows += _actor_rows(ev, ident)
-    about = {"source": doc.source, "url": doc.url, "doc_id": doc.id, "published": doc.published}
     return Prepared(key, doc_key(doc), doc.id, document, sentence_rows, list(rows.values()),
-                    actor_rows, about, len(coded.events), len(coded.sentences))  # fmt: skip
+                    actor_rows, len(coded.events), len(coded.sentences))  # fmt: skip
 
 
 def _insert(conn: Connection, batch: list[Prepared], revisions: dict[str, int]) -> None:
