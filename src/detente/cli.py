@@ -362,12 +362,12 @@ def export(
         records = store.events(incidents_only=incidents)
         if fmt == "parquet":
             assert output is not None
-            count = exports.write_parquet(records, output)
+            count = exports.write_parquet(records, output, incidents)
         elif output is not None:
             with written(output) as handle:
-                count = exports.write_text(records, fmt, handle, plover)
+                count = exports.write_text(records, fmt, handle, plover, incidents)
         else:
-            count = exports.write_text(records, fmt, sys.stdout, plover)
+            count = exports.write_text(records, fmt, sys.stdout, plover, incidents)
     finally:
         store.close()
     click.echo(f"{count} records exported", err=True)
