@@ -4,6 +4,7 @@ The README's "Export formats" documents every column."""
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
@@ -12,7 +13,15 @@ from detente.exports.flat import EVENT_COLUMNS, INCIDENT_COLUMNS, flat
 from detente.exports.plover import to_plover
 from detente.output import write_records
 
-__all__ = ["EVENT_COLUMNS", "INCIDENT_COLUMNS", "flat", "to_plover", "write_parquet", "write_text"]
+__all__ = [
+    "EVENT_COLUMNS",
+    "INCIDENT_COLUMNS",
+    "flat",
+    "to_plover",
+    "write_csv",
+    "write_parquet",
+    "write_text",
+]
 
 
 def write_text(
@@ -26,8 +35,21 @@ def write_text(
     if fmt == "jsonl":
         rows = (to_plover(r) if plover else r for r in records)
         return write_records(rows, "jsonl", out)
+    return write_csv(records, out, incidents)
+
+
+def write_csv(records: Iterable[dict[str, Any]], out: TextIO, incidents: bool = False) -> int:
+    """The header (also when there is nothing to write), then one row a record; an absent value
+    is an empty cell and a date is ``YYYY-MM-DD``."""
     columns = INCIDENT_COLUMNS if incidents else EVENT_COLUMNS
-    return write_records((flat(r) for r in records), "csv", out, columns)
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    count = 0
+    for record in records:
+        row = flat(record)
+        writer.writerow(["" if row[c] is None else row[c] for c in columns])
+        count += 1
+    return count
 
 
 def write_parquet(records: Iterable[dict[str, Any]], path: Path, incidents: bool = False) -> int:
