@@ -162,6 +162,18 @@ def test_exports_csv_columns_are_flat(demo_db: Path, incidents: bool) -> None:
     assert sectors, "the demo has events with two actors"
 
 
+@pytest.mark.parametrize("incidents", [False, True], ids=["events", "incidents"])
+def test_exports_events_command_csv_has_the_export_columns(demo_db: Path, incidents: bool) -> None:
+    flag = ["--incidents"] if incidents else []
+    exported = list(csv.reader(io.StringIO(_export(demo_db, "--format", "csv", *flag))))
+    command = ["events", "--db", f"sqlite:///{demo_db}", "--format", "csv", "--dyad", "BLR-UKR"]
+    result = CliRunner().invoke(cli, [*command, *flag])
+    assert result.exit_code == 0, result.output
+    shown = list(csv.reader(io.StringIO(result.stdout)))
+    assert shown[0] == exported[0] and 1 < len(shown) < len(exported)
+    assert all(row in exported[1:] for row in shown[1:])
+
+
 def test_frames_events_dtypes(store: Store) -> None:
     frame = frames.events(store)
     assert len(frame) == len(list(store.events()))
