@@ -41,6 +41,19 @@ def seeds() -> Path:
     return SEEDS
 
 
+@pytest.fixture(scope="session")
+def demo_db(res: Resources, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite store holding our demo corpus, ingested once per session: treat it as read-only
+    (copy it to change it)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    store = detente.open_store(f"sqlite:///{path}")
+    try:
+        detente.ingest([str(DEMO)], store, res)
+    finally:
+        store.close()
+    return path
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> Iterator[str]:
     yield f"sqlite:///{tmp_path / 'test.db'}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -41,8 +43,10 @@ def test_cli_extract_formats(tmp_path: Path, fmt: str) -> None:
     assert code == 0 and "MOBILIZE" in out
     if fmt == "json":
         assert json.loads(out)[0]["actor"][0]["code"] == "BLR"
-    if fmt == "csv":
-        assert out.splitlines()[0].startswith("id,doc_id,doc_path")
+    if fmt == "csv":  # the export's flat columns: a code is a code, not "BLR/"
+        (row,) = csv.DictReader(io.StringIO(out))
+        assert row["actor_codes"] == "BLR" and row["recipient_codes"] == "UKR"
+        assert row["date_start"] == row["date_end"] == "2024-06-24"
 
 
 def test_cli_extract_jsonl_corpus_uses_record_ids(tmp_path: Path) -> None:
@@ -197,3 +201,23 @@ def test_cli_workers_above_the_cores_are_capped_with_a_note(tmp_path: Path) -> N
         "ingest", str(doc), "--db", f"sqlite:///{tmp_path / 'd.db'}", "--workers", many
     )
     assert code == 0 and f"--workers {many} capped at {_cores()}" in err
+
+
+def test_cli_export_of_an_empty_store_keeps_its_columns(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    from detente import open_store
+
+    db = f"sqlite:///{tmp_path / 'empty.db'}"
+    open_store(db).close()
+    for flag in ([], ["--incidents"]):
+        code, out, err = run("export", "--db", db, "--format", "csv", *flag)
+        assert code == 0 and err.strip() == "0 records exported"
+        header = out.splitlines()
+        assert len(header) == 1 and header[0].startswith("id,incident_id,doc_id,")
+        assert ("n_sources" in header[0]) == bool(flag)
+        target = tmp_path / f"empty{len(flag)}.parquet"
+        assert run("export", "--db", db, "--format", "parquet", "-o", str(target), *flag)[0] == 0
+        table = pq.read_table(target)
+        assert table.num_rows == 0 and "date_start" in table.schema.names
+        assert ("sources" in table.schema.names) == bool(flag)

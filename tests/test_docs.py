@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import click
 import pytest
@@ -45,3 +48,49 @@ def test_docs_every_command_is_in_the_readme(path: tuple[str, ...]) -> None:
 def test_docs_readme_shows_the_two_commands() -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
     assert "make demo" in readme and "make test" in readme
+
+
+def _section(heading: str) -> str:
+    """The README's text under ``heading`` up to the next heading of its level."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    level = heading.split(" ", 1)[0]
+    after = readme.split(f"\n{heading}\n", 1)[1]
+    return re.split(rf"\n{level} ", after, maxsplit=1)[0]
+
+
+def test_docs_readme_documents_every_export_column() -> None:
+    from detente.exports.flat import INCIDENT_COLUMNS
+    from detente.exports.parquet import INCIDENT_SCHEMA
+
+    section = _section("## Export formats")
+    tables = section.split("**Parquet**", 1)[1].split("**CSV**", 1)
+    documented = [set(re.findall(r"^\| (.+?) \|", t, re.MULTILINE)) for t in tables]
+    parquet, flat = ({n for cell in d for n in re.findall(r"`(\w+)`", cell)} for d in documented)
+    assert set(INCIDENT_SCHEMA.names) == parquet
+    assert set(INCIDENT_COLUMNS) == flat
+
+
+@pytest.mark.slow
+def test_docs_python_api_example_runs_on_a_real_store(
+    demo_db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The README's store-to-plot example, run as written against the demo corpus's store."""
+    blocks = re.findall(r"```python\n(.*?)```", _section("## Python API"), re.DOTALL)
+    (example,) = [b for b in blocks if "frames.events" in b]
+    shutil.copy(demo_db, tmp_path / "demo.db")
+    monkeypatch.chdir(tmp_path)
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display: draw to the file only
+    import matplotlib.pyplot as plt
+
+    try:
+        exec(compile(example, "README.md", "exec"), {"__name__": "readme_example"})
+    finally:
+        plt.close("all")
+    assert (tmp_path / "blr-ukr.png").stat().st_size > 10_000
+    printed = capsys.readouterr().out
+    assert "MOBILIZE" in printed and "asserted" in printed

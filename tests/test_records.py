@@ -102,3 +102,19 @@ def test_output_file_appears_whole_or_not_at_all(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no partial file
     with pytest.raises(OutputError, match="cannot write"), written(tmp_path / "no" / "f.csv"):
         pass
+
+
+@pytest.mark.parametrize(
+    ("value", "last"),
+    [("2024-07-13", "2024-07-13"), ("2024-02", "2024-02-29"), ("2023-02", "2023-02-28"),
+     ("2024-12", "2024-12-31"), ("2024", "2024-12-31")],
+)  # fmt: skip
+def test_records_date_value_last_day(value: str, last: str) -> None:
+    assert DateValue.parse(value).last_day() == dt.date.fromisoformat(last)
+
+
+@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)))
+def test_records_a_month_spans_from_its_first_to_its_last_day(day: dt.date) -> None:
+    month = DateValue(day.year, day.month)
+    assert month.first_day() <= day <= month.last_day()
+    assert (month.last_day() + dt.timedelta(days=1)).day == 1

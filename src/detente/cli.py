@@ -151,6 +151,19 @@ def cli(ctx: click.Context, debug: bool) -> None:
     )
 
 
+def _write_events(
+    records: Iterable[dict[str, Any]], fmt: str, table: tuple[str, ...], incidents: bool = False
+) -> int:
+    """Event records on stdout: a timeline table, JSON, or the export's flat CSV columns."""
+    if fmt == "csv":
+        from detente.exports import write_csv
+
+        return write_csv(records, sys.stdout, incidents)
+    if fmt == "table":
+        return write_records(timeline_rows(records), fmt, sys.stdout, table)
+    return write_records(records, fmt, sys.stdout)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--published", callback=_date, help="Publication date for documents that have none.")
@@ -180,8 +193,7 @@ def extract(
             for event in item.events:
                 yield event_json(event)
 
-    records = timeline_rows(events()) if fmt == "table" else events()
-    if not write_records(records, fmt, sys.stdout, EVENT_TABLE if fmt == "table" else None):
+    if not _write_events(events(), fmt, EVENT_TABLE):
         click.echo("detente: no event coded in the input", err=True)
     if failed:
         sys.exit(1)
@@ -316,9 +328,8 @@ def events(
             until=until,
             incidents_only=incidents,
         )
-        records = timeline_rows(found) if fmt == "table" else found
         table = INCIDENT_TABLE if incidents else EVENT_TABLE
-        if not write_records(records, fmt, sys.stdout, table if fmt == "table" else None):
+        if not _write_events(found, fmt, table, incidents):
             asked = {"dyad": "-".join(dyad) if dyad else None, "actor": actor,
                      "type": event_type, "since": since, "until": until}  # fmt: skip
             given = ", ".join(f"{k} {v}" for k, v in asked.items() if v) or "any"
@@ -362,12 +373,12 @@ def export(
         records = store.events(incidents_only=incidents)
         if fmt == "parquet":
             assert output is not None
-            count = exports.write_parquet(records, output)
+            count = exports.write_parquet(records, output, incidents)
         elif output is not None:
             with written(output) as handle:
-                count = exports.write_text(records, fmt, handle, plover)
+                count = exports.write_text(records, fmt, handle, plover, incidents)
         else:
-            count = exports.write_text(records, fmt, sys.stdout, plover)
+            count = exports.write_text(records, fmt, sys.stdout, plover, incidents)
     finally:
         store.close()
     click.echo(f"{count} records exported", err=True)

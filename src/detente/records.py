@@ -155,6 +155,15 @@ class DateValue:
     def first_day(self) -> dt.date:
         return dt.date(self.year, self.month or 1, self.day or 1)
 
+    def last_day(self) -> dt.date:
+        """The last day the date may mean: itself, the end of its month or of its year."""
+        if self.day is not None:
+            return self.first_day()
+        if self.month is None:
+            return dt.date(self.year, 12, 31)
+        following = dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
+
     def month_only(self) -> DateValue:
         return DateValue(self.year, self.month)
 

@@ -11,6 +11,16 @@ import pandas as pd
 from detente.analysis import DyadAnalysis, analyse
 from detente.analysis.alerts import evaluate, load_rules
 from detente.analysis.reciprocity import LaggedResponse
+from detente.exports.flat import (
+    CATEGORY_COLUMNS,
+    DATE_COLUMNS,
+    EVENT_COLUMNS,
+    FLOAT_COLUMNS,
+    INCIDENT_COLUMNS,
+    INT_COLUMNS,
+    flat,
+)
+from detente.records import DateBasis, DatePrecision, EventType, Status
 from detente.store import Store
 
 TENSION_COLUMNS = ["date", "events", "hostility", "cooperation", "index"]
@@ -125,9 +135,72 @@ def tension(
     until: dt.date | None = None,
     direction: str | None = None,
 ) -> pd.DataFrame:
+    """The pair's series, one row a day (or a week, ``freq="week"``, dated by its Monday):
+    ``date`` (datetime64), incidents, hostility, cooperation, the index, and incidents by type
+    (``type_MOBILIZE``, ...) and quad class (``quad_4``, ...), 0 where there were none. Counts are
+    floats: an incident dated to a month counts a share on each of its days (1/30 in June)."""
     analysis = analyse(store, dyad, since=since, until=until, direction=direction)
-    frame = pd.DataFrame(tension_rows(analysis, freq))
-    return frame if not frame.empty else pd.DataFrame(columns=TENSION_COLUMNS)
+    rows = tension_rows(analysis, freq)
+    extra = sorted({k for r in rows for k in r} - set(TENSION_COLUMNS))  # type_*, then quad_*
+    frame = pd.DataFrame(rows, columns=[*TENSION_COLUMNS, *extra])
+    counts = [c for c in frame.columns if c != "date"]
+    frame[counts] = frame[counts].fillna(0.0).astype("float64")
+    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
+    return frame
+
+
+def events(
+    store: Store,
+    *,
+    dyad: tuple[str, str] | None = None,
+    actor: str | None = None,
+    event_type: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    incidents: bool = False,
+) -> pd.DataFrame:
+    """Stored events (``detente events``, with the same filters), oldest first, one row each
+    with the CSV export's columns: dates as datetime64, vocabularies as ``category``, integers
+    as nullable ``Int64``. With ``incidents``, one row per incident with its figures."""
+    found = store.events(
+        dyad=(dyad[0].upper(), dyad[1].upper()) if dyad else None,
+        actor=actor.upper() if actor else None,
+        event_type=event_type,
+        since=since,
+        until=until,
+        incidents_only=incidents,
+    )
+    columns = list(INCIDENT_COLUMNS if incidents else EVENT_COLUMNS)
+    return _typed(pd.DataFrame([flat(r) for r in found], columns=columns))
+
+
+# The vocabularies known in advance: their categories are the same in every frame.
+_VOCABULARIES: dict[str, list[str]] = {
+    "event": [t.value for t in EventType],
+    "status": [s.value for s in Status],
+    "date_precision": [p.value for p in DatePrecision],
+    "date_basis": [b.value for b in DateBasis],
+}
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Flat event rows with their dtypes (``exports.flat`` names each column's kind)."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if column in DATE_COLUMNS:
+            out[column] = pd.to_datetime(values).astype("datetime64[ns]")
+        elif column in INT_COLUMNS:
+            out[column] = values.astype("Int64")
+        elif column in FLOAT_COLUMNS:
+            out[column] = values.astype("float64")
+        elif column in CATEGORY_COLUMNS:
+            known = _VOCABULARIES.get(column, [])
+            seen = sorted(set(values.dropna()) - set(known))  # nothing unforeseen becomes NaN
+            out[column] = pd.Categorical(values, categories=[*known, *seen])
+        else:
+            out[column] = values.astype("str")
+    return out
 
 
 def dyads(
