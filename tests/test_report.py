@@ -111,7 +111,8 @@ MEASURE = """<script>
   });
   var out = document.createElement('pre');
   out.id = 'detente-layout';
-  out.textContent = JSON.stringify({page: document.documentElement.clientWidth, charts: charts});
+  var root = document.documentElement;
+  out.textContent = JSON.stringify({page: root.clientWidth, scroll: root.scrollWidth, charts: charts});
   document.body.appendChild(out);
 })();
 </script>"""
@@ -132,8 +133,10 @@ def _measure(
 
 def _layout_problems(layout: dict[str, Any]) -> list[str]:
     """Every label outside its chart, every chart wider than the page, every pair of labels of
-    one chart whose boxes overlap."""
+    one chart whose boxes overlap, and a page that scrolls sideways."""
     problems = []
+    if layout["scroll"] > layout["page"]:
+        problems.append(f"the page is {layout['scroll']} px wide in a {layout['page']} px window")
     for chart in layout["charts"]:
         name = chart["title"]
         if chart["right"] > layout["page"] + TOLERANCE or chart["left"] < -TOLERANCE:
