@@ -20,6 +20,8 @@ from detente import ingest, open_store
 from detente.analysis import analyse
 from detente.nlp.pipeline import Resources
 from detente.report import write_report
+from detente.report.layout import text_width
+from detente.report.svg import FONT
 from tests.conftest import DEMO
 
 pytestmark = pytest.mark.slow
@@ -61,19 +63,44 @@ def test_report_console_check_catches_errors(chromium: str, tmp_path: Path) -> N
     assert any("Uncaught" in line for line in console)
 
 
-def test_report_opens_without_console_errors(chromium: str, tmp_path: Path, res: Resources) -> None:
-    store = open_store(f"sqlite:///{tmp_path / 'r.db'}")
+@pytest.fixture(scope="module")
+def demo_report(tmp_path_factory: pytest.TempPathFactory, res: Resources) -> Path:
+    """The BLR-UKR report of a store holding the demo corpus."""
+    folder = tmp_path_factory.mktemp("demo")
+    store = open_store(f"sqlite:///{folder / 'demo.db'}")
     ingest([str(DEMO)], store, res)
-    page = write_report(store, ("BLR", "UKR"), tmp_path / "report.html")
+    page = write_report(store, ("BLR", "UKR"), folder / "report.html")
     store.close()
-    html = page.read_text("utf-8")
+    return page
+
+
+def test_report_opens_without_console_errors(
+    chromium: str, demo_report: Path, tmp_path: Path
+) -> None:
+    html = demo_report.read_text("utf-8")
     assert not re.search(
         r"""(src|href)=["']https?://""", html.split("<h2>Incidents and their sources")[0]
     )
     assert "<svg" in html and "Tension between Belarus and Ukraine" in html
-    dom, console = _open(chromium, page, tmp_path / "profile")
+    dom, console = _open(chromium, demo_report, tmp_path / "profile")
     assert console == []
     assert "de-escalation" in dom and 'id="incidents"' in dom
+
+
+def test_report_says_what_its_charts_and_tables_count(demo_report: Path) -> None:
+    html = demo_report.read_text("utf-8")
+    assert (
+        "Incidents by quad class over time (verbal and material cooperation and conflict)" in html
+    )
+    # counts by PLOVER type, both ways: the demo's MOBILIZE moves are 4 by BLR and 4 by UKR
+    assert (
+        "<td>MOBILIZE</td><td>material conflict</td><td class=num>4</td><td class=num>4</td>"
+        in html
+    )
+    # the one accusation dated only to July is a span over July, named, not 1/31 of a bar
+    assert ">July 2024 (day unknown): UKR ACCUSE BLR</text>" in html
+    assert "0.0 verbal conflict" not in html
+    assert html.count("Lagged response:") == 1 and "BLR and UKR AGREE" in html
 
 
 def test_report_links_only_web_and_mail_addresses() -> None:
@@ -102,10 +129,12 @@ MEASURE = """<script>
     svg.querySelectorAll('text').forEach(function (t) {
       var b = box(t.getBoundingClientRect());
       b.text = t.textContent;
+      b.cls = t.getAttribute('class');
       texts.push(b);
     });
     var c = box(svg.getBoundingClientRect());
     c.title = svg.getAttribute('aria-label');
+    c.units = svg.viewBox.baseVal.width;
     c.texts = texts;
     charts.push(c);
   });
@@ -142,7 +171,11 @@ def _layout_problems(layout: dict[str, Any]) -> list[str]:
         if chart["right"] > layout["page"] + TOLERANCE or chart["left"] < -TOLERANCE:
             problems.append(f"{name}: the chart is wider than the page")
         texts = chart["texts"]
+        scale = (chart["right"] - chart["left"]) / chart["units"]
         for t in texts:
+            estimate = text_width(t["text"], FONT) * scale
+            if t["cls"] in ("axis", "label") and t["right"] - t["left"] > estimate + TOLERANCE:
+                problems.append(f"{name}: {t['text']!r} is wider than its estimate")
             if (t["left"] < chart["left"] - TOLERANCE or t["right"] > chart["right"] + TOLERANCE
                     or t["top"] < chart["top"] - TOLERANCE
                     or t["bottom"] > chart["bottom"] + TOLERANCE):  # fmt: skip
@@ -190,16 +223,6 @@ def test_report_layout_check_catches_clipped_and_overlapping_labels(
     problems = _layout_problems(layout)
     assert "bad: 'first label' overlaps 'second label'" in problems
     assert "bad: 'clipped at the edge' is outside the chart" in problems
-
-
-@pytest.fixture(scope="module")
-def demo_report(tmp_path_factory: pytest.TempPathFactory, res: Resources) -> Path:
-    folder = tmp_path_factory.mktemp("demo")
-    store = open_store(f"sqlite:///{folder / 'demo.db'}")
-    ingest([str(DEMO)], store, res)
-    page = write_report(store, ("BLR", "UKR"), folder / "report.html")
-    store.close()
-    return page
 
 
 def test_report_layout_in_browser(chromium: str, demo_report: Path, tmp_path: Path) -> None:
