@@ -1,5 +1,5 @@
-"""The dyad report: tension chart with turning points and key incidents, counts by type, the
-reciprocity panel and the incidents with their source sentences. One HTML file that works
+"""The dyad report: tension chart with turning points and key incidents, incidents per week by
+quad class, counts by PLOVER type, the reciprocity panel and the incidents with their source sentences. One HTML file that works
 offline: styles, charts (inline SVG) and the small table filter script are all inside it."""
 
 from __future__ import annotations
@@ -17,21 +17,23 @@ from detente.analysis import DyadAnalysis, analyse
 from detente.analysis.frames import lagged_lines, match_rows
 from detente.analysis.series import HALF_LIFE_DAYS, weight
 from detente.output import written
-from detente.report.svg import line_chart, stacked_bars
+from detente.report.figures import TypeCount, day_dated_weeks, periods, type_counts
+from detente.report.svg import QUAD_COLOURS, QUAD_NAMES, Mark, Note, line_chart, stacked_bars
 from detente.store import Store
 
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1000px;
-color:#222;line-height:1.45}
+padding:0 1rem;color:#222;line-height:1.45}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd}
-.meta{color:#666}.chart{width:100%;height:auto;background:#fafafa;border:1px solid #eee}
+.meta{color:#666}.chart{width:100%;height:auto;box-sizing:border-box;background:#fafafa;border:1px solid #eee}
 .chart .title{font-size:14px;font-weight:600}.chart .axis{font-size:11px;fill:#666}
-.chart .label{font-size:11px}.chart .zero{stroke:#999;stroke-dasharray:4 3}
+.chart .label{font-size:11px}.chart .backing{fill:#fafafa}.chart .span{fill:#888}.chart .zero{stroke:#999;stroke-dasharray:4 3}
 .chart .line{fill:none;stroke:#2c3e50;stroke-width:2}.chart .mark{stroke-width:1.5;stroke-dasharray:5 3}
 .chart .note{fill:#c0392b;stroke:#fff}
 table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border-bottom:1px solid #eee;padding:4px 6px;
-text-align:left;vertical-align:top}th{background:#f4f4f4}td.num{text-align:right}
+text-align:left;vertical-align:top}td.src{overflow-wrap:anywhere}th{background:#f4f4f4}td.num{text-align:right}
 .esc{color:#c0392b}.deesc{color:#1f6f43}.small{font-size:.8rem;color:#666}
+.bar{display:inline-block;height:.7rem;vertical-align:middle;margin-right:.4rem}
 input[type=search]{width:100%;padding:6px;margin:.5rem 0;box-sizing:border-box}
 """
 
@@ -74,6 +76,25 @@ def _sources(record: dict[str, Any]) -> str:
     return "<br>".join(items)
 
 
+def _type_table(counts: list[TypeCount], dyad: tuple[str, str]) -> str:
+    a, b = dyad
+    if not counts:
+        return "<p>No dated incidents.</p>"
+    most = max(c.total for c in counts)
+    rows = "".join(
+        f"<tr><td>{escape(c.event)}</td><td>{escape(QUAD_NAMES.get(c.quad, '?'))}</td>"
+        f"<td class=num>{c.forward}</td><td class=num>{c.backward}</td><td class=num>{c.joint}</td>"
+        f'<td><span class="bar" style="width:{8 * c.total / most:.2f}rem;'
+        f'background:{QUAD_COLOURS.get(c.quad, "#888")}"></span>{c.total}</td></tr>'
+        for c in counts
+    )
+    return (
+        f"<table><thead><tr><th>type</th><th>quad class</th><th>{escape(a)} → {escape(b)}</th>"
+        f"<th>{escape(b)} → {escape(a)}</th><th>joint</th><th>dated incidents</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
 def render_report(store: Store, dyad: tuple[str, str], analysis: DyadAnalysis | None = None) -> str:
     analysis = analysis or analyse(store, dyad)
     a, b = dyad
@@ -83,9 +104,10 @@ def render_report(store: Store, dyad: tuple[str, str], analysis: DyadAnalysis | 
     undated = len(incidents) - len(dated)
     days = [(d.date, d.index) for d in analysis.days]
     marks = [
-        (
+        Mark(
             t.onset,
             ("▲ escalation" if t.kind == "escalation" else "▼ de-escalation") + f" {t.onset:%d %b}",
+            ("▲" if t.kind == "escalation" else "▼") + f" {t.onset:%d %b}",
             "#c0392b" if t.kind == "escalation" else "#1f6f43",
         )
         for t in analysis.turns
@@ -94,7 +116,7 @@ def render_report(store: Store, dyad: tuple[str, str], analysis: DyadAnalysis | 
     sentences = {r["incident_id"]: " ".join(str(r["text"]).split()) for r in incidents}
     key = sorted(analysis.points, key=lambda p: -abs(p.intensity) * weight(p))[:8]
     notes = [
-        (
+        Note(
             p.date,
             index_on.get(p.date, 0.0),
             f"{p.date} {p.move} ({p.status}): {sentences.get(p.incident_id, '')}",
@@ -138,11 +160,13 @@ def render_report(store: Store, dyad: tuple[str, str], analysis: DyadAnalysis | 
         f"<td>{_cell(';'.join(m['code'] for m in r['actor']))} → {_cell(';'.join(m['code'] for m in r['recipient']))}</td>"
         f"<td>{_cell(r['event'])}{(' / ' + _cell(r['mode'])) if r.get('mode') else ''}</td>"
         f"<td>{_cell(r['status'])}</td><td class=num>{r['n_events']}/{r['n_sources']}</td>"
-        f"<td>{_cell(r['text'])}</td><td>{_sources(r)}</td>"
+        f"<td>{_cell(r['text'])}</td><td class=src>{_sources(r)}</td>"
         "</tr>"
         for r in incidents
     )
-    weeks = [(w.date, w.by_quad) for w in analysis.weeks]
+    weeks = day_dated_weeks(analysis.points, [w.date for w in analysis.weeks])
+    spans = periods(analysis.points)
+    undated_day = sum(len(p.points) for p in spans)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -157,13 +181,20 @@ on {dt.date.today()}.</p>
 {line_chart(days, marks, notes, title=f"Tension index {a}–{b} (positive: hostility; half-life {HALF_LIFE_DAYS:g} days)")}
 <p class="small">Each day adds the weighted hostility of its incidents and subtracts their weighted
 cooperation (PLOVER scores; asserted 1, alleged 0.5, denied and planned 0.25; more independent sources
-weigh more); the running sum decays with a half-life of {HALF_LIFE_DAYS:g} days. Red dots mark the key
+weigh more); the running sum decays with a half-life of {HALF_LIFE_DAYS:g} days. An incident dated only
+to a month ({undated_day} here) adds its weight spread evenly over the days of that month. ▲ marks the
+onset of an escalation, ▼ of a de-escalation (the turning points below). Red dots mark the key
 incidents (hover for the report).</p>
 <h2>Turning points</h2>
 <table><thead><tr><th>kind</th><th>onset</th><th>signalled</th><th>incidents driving it</th></tr></thead>
 <tbody>{turn_rows}{surge_rows}</tbody></table>
-<h2>Incidents by type over time</h2>
-{stacked_bars(weeks, title="Incidents per week by PLOVER quad class")}
+<h2>Incidents by quad class over time (verbal and material cooperation and conflict)</h2>
+{stacked_bars(weeks, spans, title="Incidents per week by PLOVER quad class")}
+<p class="small">Each bar counts the incidents dated to a day of that week (weeks start on Monday).
+An incident whose reports give only its month (or year) has no week: it is drawn below the bars as a
+span over the days it may fall on (hover for its move), not counted in any bar.</p>
+<h2>Incidents by PLOVER type</h2>
+{_type_table(type_counts(analysis.points, dyad), dyad)}
 <h2>Reciprocity</h2>
 <table><thead><tr><th>move</th><th>first mover</th><th>first</th><th>answer</th><th>lag (days)</th></tr></thead>
 <tbody>{match_table}</tbody></table>
