@@ -88,6 +88,14 @@ def model_options(fn: F) -> F:
     )(fn)
 
 
+def private_option(fn: F) -> F:
+    return click.option(
+        "--allow-private",
+        is_flag=True,
+        help="Let URLs reach private, loopback and link-local addresses (refused by default).",
+    )(fn)
+
+
 def db_option(fn: F) -> F:
     return click.option(
         "--db",
@@ -169,6 +177,7 @@ def _write_events(
 @click.option("--published", callback=_date, help="Publication date for documents that have none.")
 @output_options("jsonl")
 @model_options
+@private_option
 def extract(
     paths: tuple[str, ...],
     published: dt.date | None,
@@ -176,15 +185,21 @@ def extract(
     model: str,
     actor_files: tuple[Path, ...],
     max_size: float,
+    allow_private: bool,
 ) -> None:
-    """Print the events coded from PATHS (files, directories, - for stdin). Stores nothing."""
+    """Print the events coded from PATHS (files, directories, - for stdin, http(s) URLs).
+    Stores nothing."""
     res = _resources(model, actor_files)
     failed = 0
 
     def events() -> Iterable[dict[str, Any]]:
         nonlocal failed
         for item in _api().extract(
-            paths, res, published=published, max_bytes=int(max_size * 1_048_576)
+            paths,
+            res,
+            published=published,
+            max_bytes=int(max_size * 1_048_576),
+            allow_private=allow_private,
         ):
             if isinstance(item, InputError):
                 failed += 1
@@ -211,6 +226,7 @@ def extract(
     help="Processes coding in parallel (each loads the model once).",
 )
 @model_options
+@private_option
 def ingest(
     paths: tuple[str, ...],
     db_url: str | None,
@@ -219,8 +235,10 @@ def ingest(
     model: str,
     actor_files: tuple[Path, ...],
     max_size: float,
+    allow_private: bool,
 ) -> None:
-    """Read, code and store PATHS. Documents already stored are skipped."""
+    """Read, code and store PATHS (files, directories, - for stdin, http(s) URLs). Documents
+    already stored are skipped."""
     cores = _cores()
     if workers > cores:
         click.echo(f"detente: --workers {workers} capped at {cores}, the cores here", err=True)
@@ -245,6 +263,7 @@ def ingest(
             max_bytes=int(max_size * 1_048_576),
             workers=workers,
             progress=progress,
+            allow_private=allow_private,
         )
     finally:
         store.close()
@@ -662,6 +681,170 @@ def evaluate_gold(
     metrics = [k for k in overall.report() if k != "texts"]
     rows = [{"metric": m, **{name: r.get(m) for name, r in reports.items()}} for m in metrics]
     write_records(rows, "table", sys.stdout)
+
+
+def _fetcher(sources: Any, max_size: float) -> Any:
+    from detente.watch.fetch import Fetcher, FetchSettings
+
+    settings = FetchSettings(
+        max_bytes=int(max_size * 1_048_576),
+        allow_private=sources.allow_private,
+        min_interval=sources.min_interval,
+    )
+    if sources.user_agent:
+        settings = FetchSettings(
+            user_agent=sources.user_agent,
+            max_bytes=settings.max_bytes,
+            allow_private=settings.allow_private,
+            min_interval=settings.min_interval,
+        )
+    return Fetcher(settings)
+
+
+@cli.command()
+@click.option(
+    "--sources",
+    "sources_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="YAML file of the sources to watch.",
+)
+@click.option(
+    "--rules", "rules_path", type=click.Path(path_type=Path), help="YAML file of alert rules."
+)
+@click.option("--once", is_flag=True, help="Run one round (poll what is due) and exit: for cron.")
+@click.option(
+    "--alert-file",
+    type=click.Path(path_type=Path),
+    help="Also append alerts to this file (JSON lines); default $DETENTE_ALERT_FILE.",
+)
+@db_option
+@model_options
+@click.pass_context
+def watch(
+    ctx: click.Context,
+    sources_path: Path,
+    rules_path: Path | None,
+    once: bool,
+    alert_file: Path | None,
+    db_url: str | None,
+    model: str,
+    actor_files: tuple[Path, ...],
+    max_size: float,
+) -> None:
+    """Poll the sources when due, ingest what is new, evaluate the alert rules and deliver new
+    alerts (stdout, file, webhook, email). Runs until SIGINT/SIGTERM, or one round with --once."""
+    import os
+    import signal
+
+    from detente.analysis.alerts import load_rules
+    from detente.watch import Watcher, load_sources
+    from detente.watch.deliver import channels, settings_from_env
+
+    sources = load_sources(sources_path)
+    rules = load_rules(rules_path) if rules_path is not None else []
+    delivery = settings_from_env(os.environ, alert_file=alert_file)
+    if not ctx.obj.get("debug"):
+        logging.getLogger("detente.watch").setLevel(logging.INFO)
+    res = _resources(model, actor_files)
+    store = open_store(db_url)
+    fetcher = _fetcher(sources, max_size)
+    watcher = Watcher(
+        store,
+        res,
+        sources,
+        fetcher,
+        rules=rules,
+        channels=channels(delivery, sys.stdout),
+        report_url=delivery.report_url,
+    )
+
+    def stop(_signum: int, _frame: Any) -> None:
+        watcher.interrupt()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    failed = False
+
+    def on_round(report: Any) -> None:
+        nonlocal failed
+        failed = failed or any(s.status == "failed" for s in report.sources)
+
+    try:
+        watcher.run(once=once, on_round=on_round)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        fetcher.close()
+        store.close()
+    if watcher.stopping:
+        click.echo("detente: watch stopped", err=True)
+    elif once and failed:
+        sys.exit(1)
+
+
+@cli.group()
+def sources() -> None:
+    """Check a sources file; show how the watched sources are doing."""
+
+
+@sources.command("check")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--max-size",
+    type=click.FloatRange(min=0.001),
+    default=10.0,
+    show_default=True,
+    help="Largest single response, in MB.",
+)
+@output_options("table")
+def sources_check(path: Path, max_size: float, fmt: str) -> None:
+    """Validate the sources file PATH and fetch each source once (nothing is stored)."""
+    from detente.watch import load_sources
+    from detente.watch.status import check_sources
+
+    loaded = load_sources(path)
+    with _fetcher(loaded, max_size) as fetcher:
+        rows = check_sources(loaded, fetcher)
+    write_records(rows, fmt, sys.stdout)
+    failed = [r for r in rows if r["status"] != "ok"]
+    click.echo(f"{len(rows)} sources valid, {len(rows) - len(failed)} reachable", err=True)
+    if failed:
+        sys.exit(1)
+
+
+def _interval(_ctx: click.Context, _param: click.Parameter, value: str) -> float:
+    from detente.watch.sources import parse_interval
+
+    try:
+        return parse_interval(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@sources.command("status")
+@db_option
+@click.option(
+    "--quiet-after",
+    default="2d",
+    show_default=True,
+    callback=_interval,
+    help="A source with nothing new for this long is quiet (30m, 12h, 2d).",
+)
+@output_options("table")
+def sources_status(db_url: str | None, quiet_after: float, fmt: str) -> None:
+    """Per watched source: last success, failures, items and events in the last day and week,
+    and whether it has gone quiet."""
+    from detente.watch.status import source_status
+
+    store = open_store(db_url, create=False)
+    try:
+        found = source_status(store, quiet_after)
+    finally:
+        store.close()
+    if not found:
+        click.echo("detente: no watched source in the store (run detente watch first)", err=True)
+        sys.exit(1)
+    write_records([s.row() for s in found], fmt, sys.stdout)
 
 
 @cli.group()
