@@ -168,9 +168,7 @@ def rss(title: str, entries: list[Entry]) -> bytes:
     for e in entries:
         when = format_datetime(dt.datetime(e.published.year, e.published.month, e.published.day, 9,
                                            tzinfo=dt.UTC), usegmt=True)  # fmt: skip
-        content = (
-            f"<content:encoded><![CDATA[{e.content}]]></content:encoded>" if e.content else ""
-        )
+        content = f"<content:encoded><![CDATA[{e.content}]]></content:encoded>" if e.content else ""
         items.append(
             f"<item><title>{escape(e.title)}</title><link>{escape(e.link)}</link>"
             f"<guid>{escape(e.guid)}</guid><pubDate>{when}</pubDate>"
@@ -182,7 +180,7 @@ def rss(title: str, entries: list[Entry]) -> bytes:
         f"<channel><title>{escape(title)}</title><link>http://127.0.0.1/</link>"
         f"<description>test feed</description><language>en</language>{''.join(items)}"
         "</channel></rss>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def article(title: str, published: dt.date, paragraphs: list[str]) -> bytes:
@@ -191,7 +189,7 @@ def article(title: str, published: dt.date, paragraphs: list[str]) -> bytes:
         f"<!DOCTYPE html><html><head><title>{escape(title)}</title>"
         f'<meta name="date" content="{published.isoformat()}"></head>'
         f"<body><article><h1>{escape(title)}</h1>{body}</article></body></html>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def http_date(moment: dt.datetime) -> str:

@@ -354,7 +354,7 @@ class _Raw(Response):
 
 
 def _chunks(reply: httpx.Response) -> Iterator[bytes]:
-    yield from reply.iter_bytes(65536)
+    yield from reply.iter_bytes()  # as they arrive: a trickling body meets the deadline
 
 
 def _transient(url: str, message: str) -> FetchError:

@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 LEASE_SECONDS = 600.0
 MAX_BACKOFF = 86400.0
 MAX_LINKS = 50
+BATCH = 8  # items read and coded together before they are stored
 
 
 class Stop(BaseException):
@@ -112,6 +113,7 @@ class Watcher:
         report_url: str | None = None,
         clock: Callable[[], dt.datetime] = utcnow,
         max_links: int = MAX_LINKS,
+        batch: int = BATCH,
     ) -> None:
         self.store = store
         self.resources = resources
@@ -123,6 +125,7 @@ class Watcher:
         self.report_url = report_url
         self.clock = clock
         self.max_links = max_links
+        self.batch = max(1, batch)
         self._stop = threading.Event()
         self._guarded = 0
         self._held: set[str] = set()
@@ -290,6 +293,12 @@ class Watcher:
         return report
 
     def _ingest(self, source: Source, fresh: list[Item], report: SourceReport) -> None:
+        for start in range(0, len(fresh), self.batch):
+            self._ingest_batch(source, fresh[start : start + self.batch], report)
+
+    def _ingest_batch(self, source: Source, fresh: list[Item], report: SourceReport) -> None:
+        """Read, code and store a few items: each document in its own transaction, then the
+        item marked seen (a kill in between codes it again and stores nothing twice)."""
         ready: list[tuple[Item, Document]] = []
         for item in fresh:
             if self._stop.is_set():
