@@ -401,3 +401,84 @@ def test_watch_once_on_a_file_channel_delivers_each_alert_once(
             assert alert["evidence"][0]["sources"][0]["url"].startswith("http://127.0.0.1")
     finally:
         store.close()
+
+
+def test_watch_failed_delivery_is_retried_and_reported_never_dropped(
+    site: Site, tmp_path: Path, res: Resources, sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    from detente.analysis.alerts import load_rules
+    from detente.watch.deliver import WebhookChannel
+
+    (tmp_path / "rules.yaml").write_text(RULES, encoding="utf-8")
+    site.set("/feed", Reply(rss("Wire", [entry(0, site), entry(4, site)]), content_type=FEED_TYPE))
+    site.set("/hook", Reply(b"down", status=503, content_type="text/plain"))
+    path = sources_yaml(
+        tmp_path, f"  - {{name: wire, url: '{site.url('/feed')}', kind: feed, every: 1s}}\n"
+    )
+    caplog.set_level(logging.WARNING, logger="detente.watch")
+    store = detente.open_store(sqlite_url)
+    try:
+        hook = WebhookChannel(site.url("/hook"), "s3cret", retries=1, backoff=0.01)
+        files = FileChannel(tmp_path / "alerts.jsonl")
+        watcher = Watcher(store, res, load_sources(path), quick_fetcher(),
+                          rules=load_rules(tmp_path / "rules.yaml"), channels=[hook, files])  # fmt: skip
+        first = watcher.run_round()
+        n = len((tmp_path / "alerts.jsonl").read_text("utf-8").splitlines())
+        assert n > 0 and first.delivered == n  # the file took them all
+        assert len(first.delivery_failures) == n  # each failed webhook delivery: one line
+        assert all("channel=webhook status=failed" in line and "HTTP 503 after 2 attempts" in line
+                   for line in first.delivery_failures)  # fmt: skip
+        assert sum("status=failed" in r.getMessage() for r in caplog.records) == n
+        assert state.undelivered(store) == n
+        assert len(site.posts) == 2 * n  # tried, and tried again
+
+        site.set("/hook", Reply(b"ok", content_type="text/plain"))
+        second = watcher.run_round()
+        assert second.delivered == n and second.delivery_failures == []
+        assert state.undelivered(store) == 0
+        third = watcher.run_round(force=True)
+        assert third.delivered == 0 and len(site.posts) == 3 * n
+        assert len((tmp_path / "alerts.jsonl").read_text("utf-8").splitlines()) == n
+    finally:
+        store.close()
+
+
+def test_watch_two_watchers_never_poll_one_source_at_once(sqlite_url: str, tmp_path: Path) -> None:
+    path = sources_yaml(
+        tmp_path, "  - {name: wire, url: 'http://127.0.0.1:9/feed', kind: feed, every: 1m}\n"
+    )
+    store = detente.open_store(sqlite_url)
+    try:
+        state.register(store, load_sources(path).sources)
+        now = dt.datetime.now(dt.UTC)
+        assert state.claim(store, "wire", "watcher-a", now, 600) is not None
+        assert state.claim(store, "wire", "watcher-b", now, 600) is None  # held by a
+        assert state.claim(store, "wire", "watcher-a", now, 600) is not None  # a restarted
+        later = now + dt.timedelta(seconds=601)
+        assert state.claim(store, "wire", "watcher-b", later, 600) is not None  # a's lease ran out
+        state.finish(store, "wire", later, later + dt.timedelta(minutes=1))
+        assert state.claim(store, "wire", "watcher-a", later, 600) is None  # not due
+        assert state.claim(store, "wire", "watcher-a", later, 600, force=True) is not None
+    finally:
+        store.close()
+
+
+def test_delivery_settings_from_the_environment(tmp_path: Path) -> None:
+    from detente.errors import ConfigError
+    from detente.watch.deliver import channels, settings_from_env
+
+    env = {"DETENTE_WEBHOOK_URL": "http://127.0.0.1:9/hook", "DETENTE_WEBHOOK_SECRET": "k",
+           "DETENTE_SMTP_HOST": "127.0.0.1", "DETENTE_SMTP_PORT": "2525",
+           "DETENTE_SMTP_TO": "a@x.test, b@x.test", "DETENTE_ALERT_FILE": str(tmp_path / "a.jsonl"),
+           "DETENTE_REPORT_URL": "https://reports.example/{dyad}.html"}  # fmt: skip
+    settings = settings_from_env(env)
+    assert [c.name for c in channels(settings, sys.stdout)] == ["stdout", "file", "webhook", "smtp"]
+    assert settings.smtp is not None and settings.smtp.recipients == ("a@x.test", "b@x.test")
+    assert settings.smtp.port == 2525 and settings.report_url
+    for broken, words in [
+        ({"DETENTE_WEBHOOK_URL": "http://x/"}, "DETENTE_WEBHOOK_SECRET"),
+        ({"DETENTE_SMTP_HOST": "x"}, "DETENTE_SMTP_TO"),
+        ({"DETENTE_SMTP_HOST": "x", "DETENTE_SMTP_TO": "a@x", "DETENTE_SMTP_PORT": "smtp"}, "port"),
+    ]:
+        with pytest.raises(ConfigError, match=words):
+            settings_from_env(broken)
