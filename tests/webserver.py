@@ -8,7 +8,7 @@ import datetime as dt
 import email.utils
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from email.utils import format_datetime
 from html import escape
@@ -139,7 +139,7 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def serve() -> Iterator[Site]:
+def serve() -> Generator[Site, None, None]:
     site = Site()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
     server.daemon_threads = True
