@@ -83,6 +83,9 @@ def test_cli_sources_status(tmp_path: Path) -> None:
     store = detente.open_store(url)
     try:
         state.register(store, load_sources(path).sources)
+        state.mark_delivery(
+            store, "webhook", "border turns", "escalation:2024-06-20", error="HTTP 503"
+        )
     finally:
         store.close()
     result = CliRunner().invoke(
@@ -90,5 +93,6 @@ def test_cli_sources_status(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.stderr
     assert '"source": "wire"' in result.stdout and '"items_week": 0' in result.stdout
+    assert "1 alert deliveries failed so far and are pending" in result.stderr
     bad = CliRunner().invoke(cli, ["sources", "status", "--db", url, "--quiet-after", "soon"])
     assert bad.exit_code == 2 and "interval" in bad.stderr

@@ -834,17 +834,21 @@ def _interval(_ctx: click.Context, _param: click.Parameter, value: str) -> float
 def sources_status(db_url: str | None, quiet_after: float, fmt: str) -> None:
     """Per watched source: last success, failures, items and events in the last day and week,
     and whether it has gone quiet."""
+    from detente.watch.state import undelivered
     from detente.watch.status import source_status
 
     store = open_store(db_url, create=False)
     try:
         found = source_status(store, quiet_after)
+        pending = undelivered(store)
     finally:
         store.close()
     if not found:
         click.echo("detente: no watched source in the store (run detente watch first)", err=True)
         sys.exit(1)
     write_records([s.row() for s in found], fmt, sys.stdout)
+    if pending:
+        click.echo(f"detente: {pending} alert deliveries failed so far and are pending", err=True)
 
 
 @cli.group()
