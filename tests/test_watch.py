@@ -443,11 +443,11 @@ def test_watch_failed_delivery_is_retried_and_reported_never_dropped(
         store.close()
 
 
-def test_watch_two_watchers_never_poll_one_source_at_once(sqlite_url: str, tmp_path: Path) -> None:
+def test_watch_two_watchers_never_poll_one_source_at_once(db_url: str, tmp_path: Path) -> None:
     path = sources_yaml(
         tmp_path, "  - {name: wire, url: 'http://127.0.0.1:9/feed', kind: feed, every: 1m}\n"
     )
-    store = detente.open_store(sqlite_url)
+    store = detente.open_store(db_url)
     try:
         state.register(store, load_sources(path).sources)
         now = dt.datetime.now(dt.UTC)
@@ -482,3 +482,54 @@ def test_delivery_settings_from_the_environment(tmp_path: Path) -> None:
     ]:
         with pytest.raises(ConfigError, match=words):
             settings_from_env(broken)
+
+
+def test_watch_state_and_outbox_on_both_backends(db_url: str, tmp_path: Path) -> None:
+    """Items seen, activity and the outbox with its deliveries, on SQLite and PostgreSQL."""
+    path = sources_yaml(
+        tmp_path, "  - {name: wire, url: 'http://127.0.0.1:9/feed', kind: feed, every: 1m}\n"
+    )
+    store = detente.open_store(db_url)
+    try:
+        state.register(store, load_sources(path).sources)
+        now = dt.datetime.now(dt.UTC)
+        state.remember_item(
+            store, "wire", "k1", now, url="http://x/1", content_hash=None, note="empty"
+        )
+        state.remember_item(store, "wire", "k1", now, url="http://x/1", content_hash=None)  # again
+        assert state.seen(store, "wire", ["k1", "k2"]) == {"k1"}
+        assert state.states(store)["wire"].items_seen == 1
+        assert state.activity(store, "wire", now).items_day == 1
+        payload = {"id": "a1", "rule": "r", "key": "k"}
+        assert state.record_alerts(store, [("r", "k", payload)]) == 1
+        assert state.record_alerts(store, [("r", "k", payload)]) == 0  # fired before
+        assert state.pending(store, ["stdout", "webhook"]) == [
+            ("stdout", "r", "k", payload), ("webhook", "r", "k", payload),
+        ]  # fmt: skip
+        assert state.mark_delivery(store, "webhook", "r", "k", error="HTTP 503") == 1
+        state.mark_delivery(store, "stdout", "r", "k")
+        assert state.pending(store, ["stdout", "webhook"]) == [("webhook", "r", "k", payload)]
+        assert state.mark_delivery(store, "webhook", "r", "k") == 2
+        assert state.pending(store, ["stdout", "webhook"]) == [] and state.undelivered(store) == 0
+    finally:
+        store.close()
+
+
+def test_ingest_urls_stores_pages_and_feeds(site: Site, res: Resources, sqlite_url: str) -> None:
+    site.set("/feed", Reply(rss("Wire", [entry(0, site), entry(1, site)]), content_type=FEED_TYPE))
+    site.set("/page", Reply(article("Air defence", DAY, [TEXTS[4]])))
+    store = detente.open_store(sqlite_url)
+    try:
+        refused = detente.ingest([site.url("/page")], store, res)
+        assert refused.stored == 0 and "private" in refused.errors[0]
+        done = detente.ingest(
+            [site.url("/feed"), site.url("/page")], store, res, allow_private=True
+        )
+        assert done.stored == 3 and done.events > 0 and not done.errors
+        assert {u for u, _, _ in documents(store)} == {
+            site.url("/story/0"),
+            site.url("/story/1"),
+            site.url("/page"),
+        }
+    finally:
+        store.close()
