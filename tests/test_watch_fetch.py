@@ -342,3 +342,16 @@ def test_ingest_reads_urls_through_the_fetcher(site: Site) -> None:
     (doc,) = read_inputs([site.url("/story")], allow_private=True)
     assert isinstance(doc, Document) and doc.url == site.url("/story")
     assert "moved troops" in doc.text
+
+
+def test_fetch_a_failing_robots_txt_keeps_the_host_unfetched_for_now(site: Site) -> None:
+    site.set("/robots.txt", Reply(b"down", status=503, content_type="text/plain"))
+    site.set("/feed", Reply(feed(1), content_type=FEED_TYPE))
+    with fetcher() as client:
+        for _ in range(2):
+            with pytest.raises(FetchError) as caught:
+                client.get(site.url("/feed"))
+            assert caught.value.transient and "robots.txt could not be read (HTTP 503)" in str(
+                caught.value
+            )
+    assert site.hits("/feed") == 0 and site.hits("/robots.txt") == 1  # asked again only later

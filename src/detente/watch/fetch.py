@@ -6,7 +6,8 @@ What it does for every URL, in order:
   or otherwise non-global address is refused unless ``allow_private`` (every redirect hop too);
 - robots.txt of the host is read once (cached for an hour) and honoured for our User-Agent,
   its ``Crawl-delay`` included; a robots.txt that is missing (4xx) allows everything, one that
-  fails (5xx, unreachable) disallows everything for the hour, as RFC 9309 asks;
+  fails (5xx, unreachable) disallows everything, as RFC 9309 asks, until it is read again ten
+  minutes later (a transient ``FetchError``: the caller tries again later);
 - one request at a time per host, at least ``min_interval`` seconds apart;
 - conditional requests (``If-None-Match``, ``If-Modified-Since``) when the caller knows them;
 - timeouts on connecting, on each read and on the whole body; a size cap (the declared length
@@ -56,6 +57,7 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 _REDIRECTS = {301, 302, 303, 307, 308}
 _RETRY_STATUS = {429, 500, 502, 503, 504}
 _ROBOTS_TTL = 3600.0
+_ROBOTS_RETRY = 600.0  # a robots.txt that could not be read is asked for again after this
 
 
 def default_user_agent() -> str:
@@ -152,7 +154,7 @@ class Fetcher:
         self._hosts: dict[str, threading.Lock] = {}
         self._last: dict[str, float] = {}
         self._delay: dict[str, float] = {}
-        self._robots: dict[str, tuple[float, urllib.robotparser.RobotFileParser]] = {}
+        self._robots: dict[str, tuple[float, urllib.robotparser.RobotFileParser | str]] = {}
 
     def close(self) -> None:
         self._client.close()
@@ -184,6 +186,7 @@ class Fetcher:
             check_address(current, self.settings.allow_private)
             if not self._allowed(current):
                 raise FetchError(current, "disallowed by the site's robots.txt")
+
             response = self._with_retries(current, conditional)
             if response.status in _REDIRECTS:
                 location = response.location
@@ -231,30 +234,39 @@ class Fetcher:
             self._sleep(wait)
 
     def _allowed(self, url: str) -> bool:
+        """What the host's robots.txt says of ``url``; a robots.txt that cannot be read (5xx,
+        unreachable) is a transient FetchError: the host is not fetched until it can be."""
         parts = urlsplit(url)
         host = f"{parts.scheme}://{parts.netloc}"
         cached = self._robots.get(host)
-        if cached is None or time.monotonic() - cached[0] > _ROBOTS_TTL:
+        ttl = _ROBOTS_TTL if cached is None or not isinstance(cached[1], str) else _ROBOTS_RETRY
+        if cached is None or time.monotonic() - cached[0] > ttl:
             cached = (time.monotonic(), self._read_robots(host))
             self._robots[host] = cached
-            delay = cached[1].crawl_delay(self.settings.user_agent)
-            if delay:
-                self._delay[parts.netloc] = float(delay)
-        return cached[1].can_fetch(self.settings.user_agent, url)
+            if not isinstance(cached[1], str):
+                delay = cached[1].crawl_delay(self.settings.user_agent)
+                if delay:
+                    self._delay[parts.netloc] = float(delay)
+        rules = cached[1]
+        if isinstance(rules, str):
+            raise FetchError(
+                url, f"{host}/robots.txt could not be read ({rules}); not fetched for now",
+                transient=True,
+            )  # fmt: skip
+        return rules.can_fetch(self.settings.user_agent, url)
 
-    def _read_robots(self, host: str) -> urllib.robotparser.RobotFileParser:
+    def _read_robots(self, host: str) -> urllib.robotparser.RobotFileParser | str:
+        """The parsed robots.txt, or why it could not be read."""
         parser = urllib.robotparser.RobotFileParser(f"{host}/robots.txt")
         small = replace(self.settings, max_bytes=512 * 1024, retries=0)
         try:
             response = self._request(f"{host}/robots.txt", {}, small)
         except FetchError as exc:
-            log.info("%s/robots.txt unreachable (%s): the host is not fetched for now", host, exc)
-            parser.parse(["User-agent: *", "Disallow: /"])
-            return parser
+            return exc.detail
         if response.status >= 500:
-            parser.parse(["User-agent: *", "Disallow: /"])
-        elif response.status >= 400 or response.status in _REDIRECTS:
-            parser.parse([])
+            return f"HTTP {response.status}"
+        if response.status >= 400 or response.status in _REDIRECTS:
+            parser.parse([])  # no robots.txt: everything is allowed
         else:
             parser.parse(response.body.decode("utf-8", "replace").splitlines())
         return parser

@@ -64,6 +64,7 @@ class SourceReport:
     stored: int = 0  # documents newly stored
     events: int = 0
     problems: list[str] = field(default_factory=list)  # items skipped, with the reason
+    notes: list[str] = field(default_factory=list)  # items read another way, or later
     error: str | None = None
     next_in: float = 0.0
     seconds: float = 0.0
@@ -205,6 +206,8 @@ class Watcher:
             (log.warning if polled.status == "failed" else log.info)(polled.line())
             for problem in polled.problems:
                 log.warning("source=%r skipped %s", source.name, _one_line(problem))
+            for note in polled.notes:
+                log.warning("source=%r item %s", source.name, _one_line(note))
         if self.rules and (report.stored or not self._evaluated):
             report.alerts = self._raise_alerts()
             self._evaluated = True
@@ -380,18 +383,18 @@ class Watcher:
             doc = read_html(item.url, text_of(page), None)
         except FetchError as exc:
             if exc.transient:
-                report.problems.append(f"{exc} (tried again next round)")
+                report.notes.append(f"{exc} (tried again next round)")
                 return None
             if entry is None:
                 self._skip(source, item, report, exc)
                 return None
-            report.problems.append(f"{exc}; the entry's summary is coded instead")
+            report.notes.append(f"{exc}; the entry's summary is coded instead")
             return _with_source(entry, source)
         except InputError as exc:
             if entry is None:
                 self._skip(source, item, report, exc)
                 return None
-            report.problems.append(f"{exc}; the entry's summary is coded instead")
+            report.notes.append(f"{exc}; the entry's summary is coded instead")
             return _with_source(entry, source)
         if entry is not None:
             doc = replace(
