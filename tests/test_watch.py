@@ -533,3 +533,35 @@ def test_ingest_urls_stores_pages_and_feeds(site: Site, res: Resources, sqlite_u
         }
     finally:
         store.close()
+
+
+def test_watch_an_article_that_failed_for_now_is_read_at_the_next_poll(
+    site: Site, tmp_path: Path, res: Resources, sqlite_url: str
+) -> None:
+    site.set("/feed", Reply(rss("Wire", [entry(0, site, full=False), entry(1, site, full=False)]),
+                            content_type=FEED_TYPE, etag='"same"'))  # fmt: skip
+    site.set("/story/0", Reply(article("One", DAY, [TEXTS[0]])))
+    site.set("/story/1", Reply(b"busy", status=503, content_type="text/plain"))
+    path = sources_yaml(
+        tmp_path, f"  - {{name: wire, url: '{site.url('/feed')}', kind: feed, every: 1h}}\n"
+    )
+    store = detente.open_store(sqlite_url)
+    try:
+        watcher = Watcher(store, res, load_sources(path), quick_fetcher())
+        first = watcher.run_round()
+        assert (first.sources[0].stored, first.sources[0].deferred) == (1, 1)
+        assert (
+            "HTTP 503" in first.sources[0].notes[0]
+            and "tried again next round" in first.sources[0].notes[0]
+        )
+        assert state.states(store)["wire"].etag is None  # so the next poll is not a 304
+        site.set("/story/1", Reply(article("Two", DAY, [TEXTS[1]])))
+        second = watcher.run_round(force=True)
+        assert second.sources[0].status == "ok" and (
+            second.sources[0].new,
+            second.sources[0].stored,
+        ) == (1, 1)
+        assert state.states(store)["wire"].etag == '"same"'
+        assert len(documents(store)) == 2
+    finally:
+        store.close()

@@ -65,6 +65,7 @@ class SourceReport:
     events: int = 0
     problems: list[str] = field(default_factory=list)  # items skipped, with the reason
     notes: list[str] = field(default_factory=list)  # items read another way, or later
+    deferred: int = 0  # items whose page failed for now: read again at the next poll
     error: str | None = None
     next_in: float = 0.0
     seconds: float = 0.0
@@ -243,6 +244,8 @@ class Watcher:
         fresh = list({i.key: i for i in items if i.key not in known_keys}.values())
         report.new = len(fresh)
         self._ingest(source, fresh, report)
+        if report.deferred:  # no validators: the next poll reads the body again, not a 304
+            return self._done(source, report, began)
         return self._done(
             source, report, began, etag=response.etag, last_modified=response.last_modified
         )
@@ -384,6 +387,7 @@ class Watcher:
         except FetchError as exc:
             if exc.transient:
                 report.notes.append(f"{exc} (tried again next round)")
+                report.deferred += 1
                 return None
             if entry is None:
                 self._skip(source, item, report, exc)
