@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 import detente
 from detente.nlp.pipeline import Resources
-from detente.store import Store
+from detente.store import Store, schema
 from detente.watch import Fetcher, FetchSettings, Watcher, load_sources, state
 from detente.watch.deliver import FileChannel
 from detente.watch.status import check_sources, source_status
@@ -84,14 +85,16 @@ def quick_fetcher() -> Fetcher:
 
 def documents(store: Store) -> list[tuple[str, int, bool]]:
     with store.engine.connect() as conn:
-        rows = conn.exec_driver_sql(
-            "SELECT url, revision, latest FROM documents ORDER BY url, revision"
+        rows = conn.execute(
+            select(
+                schema.documents.c.url, schema.documents.c.revision, schema.documents.c.latest
+            ).order_by(schema.documents.c.url, schema.documents.c.revision)
         )
         return [(r[0], int(r[1]), bool(r[2])) for r in rows]
 
 
 def test_watch_ingests_exactly_the_new_items(
-    site: Site, tmp_path: Path, res: Resources, sqlite_url: str
+    site: Site, tmp_path: Path, res: Resources, db_url: str
 ) -> None:
     site.set(
         "/feed",
@@ -113,7 +116,7 @@ def test_watch_ingests_exactly_the_new_items(
         f"  - {{name: digest, url: '{site.url('/summaries')}', kind: feed, every: 1h}}\n"
         f"  - {{name: ministry, url: '{site.url('/news/')}', kind: page, every: 1h}}\n",
     )
-    store = detente.open_store(sqlite_url)
+    store = detente.open_store(db_url)
     try:
         watcher = Watcher(store, res, load_sources(path), quick_fetcher())
         first = watcher.run_round()
@@ -125,8 +128,10 @@ def test_watch_ingests_exactly_the_new_items(
         assert len(stored) == 4 and all(rev == 1 for _, rev, _ in stored)
         # the summary-only entry was read from its article page, whole
         with store.engine.connect() as conn:
-            text = conn.exec_driver_sql(
-                "SELECT text FROM documents WHERE url = ?", (site.url("/story/2"),)
+            text = conn.execute(
+                select(schema.documents.c.text).where(
+                    schema.documents.c.url == site.url("/story/2")
+                )
             ).scalar_one()
         assert "drills would last a week" in text
 

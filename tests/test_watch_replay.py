@@ -125,7 +125,7 @@ def _feed(site: Site, upto: int) -> bytes:
 
 
 def test_watch_replay_alerts_on_escalation_and_de_escalation_days(
-    site: Site, smtp: tuple[Inbox, int], tmp_path: Path, res: Resources, sqlite_url: str
+    site: Site, smtp: tuple[Inbox, int], tmp_path: Path, res: Resources, db_url: str
 ) -> None:
     inbox, port = smtp
     (tmp_path / "sources.yaml").write_text(
@@ -141,7 +141,7 @@ def test_watch_replay_alerts_on_escalation_and_de_escalation_days(
         WebhookChannel(site.url("/hook"), SECRET, backoff=0.05),
         SmtpChannel("127.0.0.1", port, "watch@detente.test", ("analyst@detente.test",)),
     ]
-    store = detente.open_store(sqlite_url)
+    store = detente.open_store(db_url)
     fetcher = Fetcher(FetchSettings(allow_private=True, min_interval=0))
     fired_on: dict[str, list[dict[str, Any]]] = {}
     try:
