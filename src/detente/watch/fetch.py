@@ -32,7 +32,7 @@ import time
 import urllib.robotparser
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -61,7 +61,11 @@ _ROBOTS_RETRY = 600.0  # a robots.txt that could not be read is asked for again 
 
 
 def default_user_agent() -> str:
-    return f"detente/{version('detente')} (news watcher; honours robots.txt)"
+    try:
+        number = version("detente")
+    except PackageNotFoundError:  # run from a source tree that is not installed
+        from detente import __version__ as number
+    return f"detente/{number} (news watcher; honours robots.txt)"
 
 
 @dataclass(frozen=True, slots=True)
