@@ -1,6 +1,8 @@
 """Benchmarks: throughput and peak memory of `extract` and `ingest` beside the bare spaCy
 pipeline, on real-like news: the whole documents of our corpus's test split (never template
-sentences), the seeds and the demo; and the time of one long document at 10 KB, 100 KB and 1 MB.
+sentences), the seeds and the demo; the time of one long document at 10 KB, 100 KB and 1 MB;
+analytics on a million events (bench/analytics.py); one watcher polling 200 local feeds of 20
+items (bench/watch.py).
 
 Run with ``make bench``. Each measurement runs in its own process so peak memory (max RSS) is its
 own. Results are printed and written to bench/out/results.json.
@@ -237,6 +239,9 @@ def main() -> None:
     from bench import analytics
 
     results["analytics"] = analytics.main()
+    from bench import watch
+
+    results["watch"] = watch.main()
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
     print(f"written {OUT / 'results.json'}")

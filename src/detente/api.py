@@ -25,10 +25,12 @@ def extract(
     *,
     published: dt.date | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    allow_private: bool = False,
 ) -> Iterator[Coded | InputError]:
-    """Code every document under ``paths``; unreadable inputs come back as ``InputError`` values."""
+    """Code every document under ``paths`` (files, folders, ``-``, http(s) URLs); unreadable
+    inputs come back as ``InputError`` values."""
     pending: list[Document] = []
-    for item in read_inputs(paths, max_bytes=max_bytes):
+    for item in read_inputs(paths, max_bytes=max_bytes, allow_private=allow_private):
         if isinstance(item, InputError):
             yield from code_documents(pending, resources, published)
             pending = []
@@ -127,6 +129,7 @@ def ingest(
     max_bytes: int = DEFAULT_MAX_BYTES,
     workers: int = 1,
     progress: Callable[[IngestSummary], None] | None = None,
+    allow_private: bool = False,
 ) -> IngestSummary:
     """Read, code and store; a document already stored is neither coded nor stored again.
 
@@ -147,7 +150,7 @@ def ingest(
                     yield doc
             pending.clear()
 
-        for item in read_inputs(paths, max_bytes=max_bytes):
+        for item in read_inputs(paths, max_bytes=max_bytes, allow_private=allow_private):
             if isinstance(item, InputError):
                 summary.skipped[item.reason] += 1
                 summary.errors.append(str(item))

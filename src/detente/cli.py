@@ -9,18 +9,23 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from detente.cli_options import (
+    actors_option,
+    db_option,
+    model_options,
+    output_options,
+    private_option,
+)
 from detente.errors import ConfigError, DetenteError, InputError
 from detente.nlp.calendar import parse_iso_date
-from detente.nlp.defaults import DEFAULT_MODEL
 from detente.output import (
     EVENT_TABLE,
-    FORMATS,
     INCIDENT_TABLE,
     timeline_rows,
     write_records,
@@ -34,7 +39,6 @@ if TYPE_CHECKING:  # the models, spaCy and the store load in the commands that n
     from detente.nlp.pipeline import Resources
     from detente.store import Store
 
-F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger("detente")
 
 
@@ -45,58 +49,6 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt
         return parse_iso_date(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
-
-
-def output_options(default: str = "jsonl") -> Callable[[F], F]:
-    def wrap(fn: F) -> F:
-        return click.option(
-            "--format",
-            "fmt",
-            type=click.Choice(FORMATS),
-            default=default,
-            show_default=True,
-            help="Output format.",
-        )(fn)
-
-    return wrap
-
-
-def actors_option(fn: F) -> F:
-    return click.option(
-        "--actors",
-        "actor_files",
-        multiple=True,
-        type=click.Path(path_type=Path),
-        help="Extra actor file (YAML) adding or overriding actors; repeatable.",
-    )(fn)
-
-
-def model_options(fn: F) -> F:
-    fn = click.option(
-        "--model",
-        default=DEFAULT_MODEL,
-        show_default=True,
-        help="Installed spaCy pipeline to parse with.",
-    )(fn)
-    fn = actors_option(fn)
-    return click.option(
-        "--max-size",
-        type=click.FloatRange(min=0.001),
-        default=10.0,
-        show_default=True,
-        help="Largest single document, in MB.",
-    )(fn)
-
-
-def db_option(fn: F) -> F:
-    return click.option(
-        "--db",
-        "db_url",
-        envvar="DETENTE_DB",
-        default=None,
-        help="Store URL (sqlite:///file.db or postgresql://...); "
-        "default $DETENTE_DB, else sqlite:///detente.db.",
-    )(fn)
 
 
 def _cores() -> int:
@@ -169,6 +121,7 @@ def _write_events(
 @click.option("--published", callback=_date, help="Publication date for documents that have none.")
 @output_options("jsonl")
 @model_options
+@private_option
 def extract(
     paths: tuple[str, ...],
     published: dt.date | None,
@@ -176,15 +129,21 @@ def extract(
     model: str,
     actor_files: tuple[Path, ...],
     max_size: float,
+    allow_private: bool,
 ) -> None:
-    """Print the events coded from PATHS (files, directories, - for stdin). Stores nothing."""
+    """Print the events coded from PATHS (files, directories, - for stdin, http(s) URLs).
+    Stores nothing."""
     res = _resources(model, actor_files)
     failed = 0
 
     def events() -> Iterable[dict[str, Any]]:
         nonlocal failed
         for item in _api().extract(
-            paths, res, published=published, max_bytes=int(max_size * 1_048_576)
+            paths,
+            res,
+            published=published,
+            max_bytes=int(max_size * 1_048_576),
+            allow_private=allow_private,
         ):
             if isinstance(item, InputError):
                 failed += 1
@@ -211,6 +170,7 @@ def extract(
     help="Processes coding in parallel (each loads the model once).",
 )
 @model_options
+@private_option
 def ingest(
     paths: tuple[str, ...],
     db_url: str | None,
@@ -219,8 +179,10 @@ def ingest(
     model: str,
     actor_files: tuple[Path, ...],
     max_size: float,
+    allow_private: bool,
 ) -> None:
-    """Read, code and store PATHS. Documents already stored are skipped."""
+    """Read, code and store PATHS (files, directories, - for stdin, http(s) URLs). Documents
+    already stored are skipped."""
     cores = _cores()
     if workers > cores:
         click.echo(f"detente: --workers {workers} capped at {cores}, the cores here", err=True)
@@ -245,6 +207,7 @@ def ingest(
             max_bytes=int(max_size * 1_048_576),
             workers=workers,
             progress=progress,
+            allow_private=allow_private,
         )
     finally:
         store.close()
@@ -700,6 +663,16 @@ def actors_lookup(name: str, on: dt.date | None, actor_files: tuple[Path, ...], 
         for e in found
     ]
     write_records(rows, fmt, sys.stdout)
+
+
+def _add_watch_commands() -> None:
+    from detente.cli_watch import sources, watch
+
+    cli.add_command(watch)
+    cli.add_command(sources)
+
+
+_add_watch_commands()
 
 
 def main() -> None:

@@ -7,8 +7,10 @@
     │   ├── EmptyInputError       nothing to code (empty file, no text after extraction)
     │   ├── DecodeError           not text: binary content or invalid UTF-8
     │   ├── InputTooLargeError    above the configured size limit
-    │   └── UnsupportedLanguageError  text detected in a language detente does not code yet
+    │   ├── UnsupportedLanguageError  text detected in a language detente does not code yet
+    │   └── FetchError            a URL could not be fetched (refused, failed, too large, ...)
     ├── StoreError                the event store cannot be opened or written
+    ├── DeliveryError             an alert could not be delivered on a channel (after retries)
     └── OutputError               a report or export file cannot be written (nothing half-written)
 
 Every error carries a one-line message meant for the person at the terminal.
@@ -63,8 +65,31 @@ class UnsupportedLanguageError(InputError):
     reason = "language"
 
 
+class FetchError(InputError):
+    """A URL could not be fetched. ``retry_after`` (seconds) is the server's own wait, if any;
+    ``transient`` says a later try may succeed (a timeout, a 5xx, a 429)."""
+
+    reason = "fetch"
+
+    def __init__(
+        self,
+        source: str,
+        message: str,
+        retry_after: float | None = None,
+        *,
+        transient: bool = False,
+    ) -> None:
+        super().__init__(source, message)
+        self.retry_after = retry_after
+        self.transient = transient or retry_after is not None
+
+
 class StoreError(DetenteError):
     """The event store cannot be opened, migrated or written."""
+
+
+class DeliveryError(DetenteError):
+    """An alert could not be delivered on one channel; it stays pending and is retried."""
 
 
 class OutputError(DetenteError):

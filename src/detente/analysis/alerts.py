@@ -10,6 +10,9 @@ rules:
   - name: first airspace incident
     dyad: RUS-BLR            # or actor: RUS (any counterpart)
     first_event: {event: MOBILIZE, mode: weapons}
+  - name: Belarus-Ukraine turns
+    dyad: BLR-UKR
+    turn: any                # an escalation or de-escalation onset (or just one of the two)
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from sqlalchemy import and_, select
 
 from detente.analysis.data import Point, dyad_points
 from detente.analysis.series import daily, default_range, weekly
-from detente.analysis.turns import surges
+from detente.analysis.turns import surges, turning_points
 from detente.datafiles import read_yaml_file
 from detente.errors import DataFileError
 from detente.records import DateValue, EventType
@@ -39,6 +42,10 @@ class Rule:
     index_above: float | None
     surge: bool
     first_event: dict[str, str] | None
+    turn: str | None = None  # escalation | de-escalation | any
+
+
+TURNS = ("escalation", "de-escalation", "any")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +81,13 @@ def load_rules(path: Path) -> list[Rule]:
             first = {str(k): str(v) for k, v in first.items()}
         index_above = item.get("index_above")
         surge = bool(item.get("surge", False))
-        if (index_above is not None or surge) and dyad is None:
-            raise DataFileError(origin, f"{where}: index_above and surge need a 'dyad'")
-        if index_above is None and not surge and first is None:
-            raise DataFileError(origin, f"{where}: give index_above, surge or first_event")
+        turn = str(item["turn"]) if item.get("turn") is not None else None
+        if turn is not None and turn not in TURNS:
+            raise DataFileError(origin, f"{where}: turn is escalation, de-escalation or any")
+        if (index_above is not None or surge or turn) and dyad is None:
+            raise DataFileError(origin, f"{where}: index_above, surge and turn need a 'dyad'")
+        if index_above is None and not surge and first is None and turn is None:
+            raise DataFileError(origin, f"{where}: give index_above, surge, turn or first_event")
         rules.append(
             Rule(
                 str(item["name"]),
@@ -86,6 +96,7 @@ def load_rules(path: Path) -> list[Rule]:
                 float(index_above) if index_above is not None else None,
                 surge,
                 first,
+                turn,
             )
         )
     return rules
@@ -124,7 +135,7 @@ def evaluate(store: Store, rules: list[Rule], *, remember: bool = True) -> list[
 
 def _fire(store: Store, rule: Rule) -> list[tuple[str, dt.date, str, tuple[Point, ...]]]:
     out: list[tuple[str, dt.date, str, tuple[Point, ...]]] = []
-    if rule.dyad is not None and (rule.index_above is not None or rule.surge):
+    if rule.dyad is not None and (rule.index_above is not None or rule.surge or rule.turn):
         points = dyad_points(store, rule.dyad)
         if points:
             since, until = default_range(points)
@@ -154,6 +165,17 @@ def _fire(store: Store, rule: Rule) -> list[tuple[str, dt.date, str, tuple[Point
                             surge.incidents,
                         )
                     )
+            if rule.turn:
+                for turn in turning_points(buckets, points):
+                    if rule.turn in ("any", turn.kind):
+                        out.append(
+                            (
+                                f"{turn.kind}:{turn.onset}",
+                                turn.onset,
+                                f"{turn.kind} from {turn.onset} (signalled {turn.signalled})",
+                                turn.incidents,
+                            )
+                        )
     if rule.first_event is not None:
         first = _first_incident(store, rule)
         if first is not None:

@@ -44,24 +44,45 @@ def read_inputs(
     max_bytes: int = DEFAULT_MAX_BYTES,
     stdin: BinaryIO | None = None,
     check_language: bool = True,
+    allow_private: bool = False,
 ) -> Iterator[Item]:
-    """Documents (or errors) from files, directories and ``-`` (standard input)."""
-    for raw in paths:
-        if raw == "-":
-            stream = stdin if stdin is not None else sys.stdin.buffer
-            yield from _languages(
-                _read_bytes("<stdin>", stream.read(), None, "", max_bytes), check_language
-            )
-            continue
-        path = Path(raw)
-        if path.is_dir():
-            yield from _languages(_read_dir(path, max_bytes), check_language)
-        elif path.is_file():
-            yield from _languages(_read_file(path, max_bytes, {}), check_language)
-        elif path.exists():
-            yield InputError(raw, "not a regular file or directory")
-        else:
-            yield InputError(raw, "no such file or directory")
+    """Documents (or errors) from files, directories, ``-`` (standard input) and http(s) URLs
+    (fetched politely; private addresses refused unless ``allow_private``)."""
+    fetcher: Any = None
+    try:
+        for raw in paths:
+            if raw.startswith(("http://", "https://")):
+                from detente.watch.fetch import Fetcher, FetchSettings, read_url
+
+                if fetcher is None:
+                    settings = FetchSettings(max_bytes=max_bytes, allow_private=allow_private)
+                    fetcher = Fetcher(settings)
+                yield from _languages(read_url(raw, fetcher), check_language)
+            else:
+                yield from _read_path(raw, max_bytes, stdin, check_language)
+    finally:
+        if fetcher is not None:
+            fetcher.close()
+
+
+def _read_path(
+    raw: str, max_bytes: int, stdin: BinaryIO | None, check_language: bool
+) -> Iterator[Item]:
+    if raw == "-":
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        yield from _languages(
+            _read_bytes("<stdin>", stream.read(), None, "", max_bytes), check_language
+        )
+        return
+    path = Path(raw)
+    if path.is_dir():
+        yield from _languages(_read_dir(path, max_bytes), check_language)
+    elif path.is_file():
+        yield from _languages(_read_file(path, max_bytes, {}), check_language)
+    elif path.exists():
+        yield InputError(raw, "not a regular file or directory")
+    else:
+        yield InputError(raw, "no such file or directory")
 
 
 def _languages(items: Iterable[Item], check: bool) -> Iterator[Item]:
@@ -69,6 +90,11 @@ def _languages(items: Iterable[Item], check: bool) -> Iterator[Item]:
         if check and isinstance(item, Document):
             item = _with_language(item)
         yield item
+
+
+def check_language(doc: Document) -> Item:
+    """The document with its language set (declared, else detected), or why it is not coded."""
+    return _with_language(doc)
 
 
 def _with_language(doc: Document) -> Item:
@@ -232,4 +258,4 @@ def _text_document(text: str, path: str | None, kind: str) -> Document:
     )
 
 
-__all__ = ["DEFAULT_MAX_BYTES", "Item", "read_inputs"]
+__all__ = ["DEFAULT_MAX_BYTES", "Item", "check_language", "read_inputs"]

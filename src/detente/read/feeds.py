@@ -33,14 +33,23 @@ def _entry_text(entry: Any) -> str:
 
 
 def read_feed(source: str, data: bytes, path: str | None) -> Iterator[Document | InputError]:
+    for item, _summary_only in feed_entries(source, data, path):
+        yield item
+
+
+def feed_entries(
+    source: str, data: bytes, path: str | None
+) -> Iterator[tuple[Document | InputError, bool]]:
+    """Each entry's document (or why it has none), and whether the entry gave only a summary
+    (no full content): the watcher then reads the article page it links to."""
     parsed = feedparser.parse(data)
     entries = parsed.get("entries") or []
     if not entries:
         if parsed.get("bozo"):
             reason = parsed.get("bozo_exception")
-            yield InputError(source, f"not a readable feed ({reason})")
+            yield InputError(source, f"not a readable feed ({reason})"), False
         else:
-            yield EmptyInputError(source, "feed has no entries")
+            yield EmptyInputError(source, "feed has no entries"), False
         return
     feed_title = parsed.get("feed", {}).get("title")
     for number, entry in enumerate(entries, start=1):
@@ -48,11 +57,11 @@ def read_feed(source: str, data: bytes, path: str | None) -> Iterator[Document |
         text = _entry_text(entry)
         title = entry.get("title")
         if not text:
-            yield EmptyInputError(where, "entry has no text")
+            yield EmptyInputError(where, "entry has no text"), False
             continue
         if title and not text.startswith(title):
             text = f"{title}\n\n{text}"
-        yield Document(
+        document = Document(
             id=str(entry.get("id") or entry.get("link") or Document.content_id(text)),
             text=text,
             path=path,
@@ -63,3 +72,4 @@ def read_feed(source: str, data: bytes, path: str | None) -> Iterator[Document |
             language=entry.get("language") or parsed.get("feed", {}).get("language"),
             kind="feed-entry",
         )
+        yield document, not entry.get("content")

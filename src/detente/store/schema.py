@@ -9,6 +9,10 @@ incidents        one happening, however many reports: merged events with their b
 incident_sources the documents that report an incident
 incident_dyads   the country pairs an incident concerns (for fast dyad analytics)
 alerts_fired     alerts already reported, so each fires once
+source_state     each watched source: its last fetch and success, validators, failures, lease
+source_items     what each source has published (one row per item seen) and the document it gave
+alert_outbox     every alert the watcher raised, with its JSON, until delivered on each channel
+alert_deliveries which channel delivered which alert (each once), or why it has not yet
 """
 
 from __future__ import annotations
@@ -171,4 +175,54 @@ alerts_fired = Table(
     Column("rule", String(256), primary_key=True),
     Column("key", String(256), primary_key=True),  # what fired: a date, an incident id
     Column("fired_at", String(32), nullable=False),
+)
+
+source_state = Table(
+    "source_state",
+    metadata,
+    Column("name", String(256), primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("kind", String(8), nullable=False),
+    Column("last_fetch", String(32)),  # ISO timestamps in UTC
+    Column("last_success", String(32)),
+    Column("last_error", Text),
+    Column("failures", Integer, nullable=False),  # consecutive
+    Column("next_due", String(32)),
+    Column("etag", Text),
+    Column("last_modified", String(64)),
+    Column("items_seen", Integer, nullable=False),
+    Column("lease_owner", String(256)),  # the watcher polling it now, until lease_until
+    Column("lease_until", String(32)),
+)
+
+source_items = Table(
+    "source_items",
+    metadata,
+    Column("source", String(256), primary_key=True),
+    Column("item_key", String(64), primary_key=True),  # hash of the item's id and content
+    Column("url", Text),
+    Column("content_hash", String(64)),  # the stored document, or null (skipped, with note)
+    Column("note", Text),
+    Column("seen_at", String(32), nullable=False),
+    Index("ix_source_items_seen", "source", "seen_at"),
+)
+
+alert_outbox = Table(
+    "alert_outbox",
+    metadata,
+    Column("rule", String(256), primary_key=True),
+    Column("key", String(256), primary_key=True),
+    Column("payload", Text, nullable=False),  # the alert's JSON as delivered
+    Column("created_at", String(32), nullable=False),
+)
+
+alert_deliveries = Table(
+    "alert_deliveries",
+    metadata,
+    Column("rule", String(256), primary_key=True),
+    Column("key", String(256), primary_key=True),
+    Column("channel", String(32), primary_key=True),
+    Column("delivered_at", String(32)),  # null until delivered
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text),
 )

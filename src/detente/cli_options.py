@@ -1,0 +1,74 @@
+"""Options shared by the ``detente`` commands (one output option set, the store, the model)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from detente.nlp.defaults import DEFAULT_MODEL
+from detente.output import FORMATS
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def output_options(default: str = "jsonl") -> Callable[[F], F]:
+    def wrap(fn: F) -> F:
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(FORMATS),
+            default=default,
+            show_default=True,
+            help="Output format.",
+        )(fn)
+
+    return wrap
+
+
+def actors_option(fn: F) -> F:
+    return click.option(
+        "--actors",
+        "actor_files",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="Extra actor file (YAML) adding or overriding actors; repeatable.",
+    )(fn)
+
+
+def model_options(fn: F) -> F:
+    fn = click.option(
+        "--model",
+        default=DEFAULT_MODEL,
+        show_default=True,
+        help="Installed spaCy pipeline to parse with.",
+    )(fn)
+    fn = actors_option(fn)
+    return click.option(
+        "--max-size",
+        type=click.FloatRange(min=0.001),
+        default=10.0,
+        show_default=True,
+        help="Largest single document, in MB.",
+    )(fn)
+
+
+def private_option(fn: F) -> F:
+    return click.option(
+        "--allow-private",
+        is_flag=True,
+        help="Let URLs reach private, loopback and link-local addresses (refused by default).",
+    )(fn)
+
+
+def db_option(fn: F) -> F:
+    return click.option(
+        "--db",
+        "db_url",
+        envvar="DETENTE_DB",
+        default=None,
+        help="Store URL (sqlite:///file.db or postgresql://...); "
+        "default $DETENTE_DB, else sqlite:///detente.db.",
+    )(fn)
