@@ -86,23 +86,26 @@ def _days(store: Store, window: list[Any]) -> list[Any]:
         return list(conn.execute(query))
 
 
-def _index(rows: Iterable[Any], day: dt.date) -> float:
-    """The tension index on ``day`` from summary rows (spread over their date's days)."""
+Spread = tuple[int, int, float]  # first day (ordinal), days spread over, net hostility a day
+
+
+def _spread(row: Any) -> Spread:
+    span = span_days(row.day, row.date_precision)
+    return row.day.toordinal(), span, (float(row.hostility) - float(row.cooperation)) / span
+
+
+def _index(rows: Iterable[Spread], day: dt.date) -> float:
+    """The tension index on ``day`` from summary rows: each day of a row's spread adds its net
+    hostility decayed by the days since (a geometric sum, in closed form)."""
     decay = 0.5 ** (1 / HALF_LIFE_DAYS)
+    on = day.toordinal()
     total = 0.0
-    for row in rows:
-        if row.day > day:
+    for first, span, net in rows:
+        if first > on:
             continue
-        span = span_days(row.day, row.date_precision)
-        net = (float(row.hostility) - float(row.cooperation)) / span
-        if span == 1:
-            total += net * decay ** (day - row.day).days
-            continue
-        for offset in range(span):
-            when = row.day + dt.timedelta(days=offset)
-            if when > day:
-                break
-            total += net * decay ** (day - when).days
+        counted = min(span, on - first + 1)  # the days of the spread up to ``day``
+        last = first + counted - 1
+        total += net * decay ** (on - last) * (1 - decay**counted) / (1 - decay)
     return total
 
 
@@ -133,9 +136,9 @@ def dyad_summaries(
     recent_from = day - dt.timedelta(days=HORIZON_DAYS + CHANGE_DAYS)
     if since is not None:
         recent_from = max(recent_from, since)
-    recent: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    recent: dict[tuple[str, str], list[Spread]] = defaultdict(list)
     for row in _days(store, [*window, dyad_days.c.day >= recent_from]):
-        recent[(row.lo, row.hi)].append(row)
+        recent[(row.lo, row.hi)].append(_spread(row))
     before = day - dt.timedelta(days=CHANGE_DAYS)
     out = []
     for pair, entry in totals.items():
