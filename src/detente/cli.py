@@ -22,7 +22,7 @@ from detente.cli_options import (
     output_options,
     private_option,
 )
-from detente.errors import ConfigError, DetenteError, InputError
+from detente.errors import ConfigError, DataFileError, DetenteError, InputError
 from detente.nlp.calendar import parse_iso_date
 from detente.output import (
     EVENT_TABLE,
@@ -169,6 +169,12 @@ def extract(
     show_default=True,
     help="Processes coding in parallel (each loads the model once).",
 )
+@click.option(
+    "--progress/--no-progress",
+    "show_progress",
+    default=None,
+    help="Show a progress bar on stderr (default: only when stderr is a terminal).",
+)
 @model_options
 @private_option
 def ingest(
@@ -176,6 +182,7 @@ def ingest(
     db_url: str | None,
     published: dt.date | None,
     workers: int,
+    show_progress: bool | None,
     model: str,
     actor_files: tuple[Path, ...],
     max_size: float,
@@ -183,36 +190,35 @@ def ingest(
 ) -> None:
     """Read, code and store PATHS (files, directories, - for stdin, http(s) URLs). Documents
     already stored are skipped."""
+    from detente.output import progress_bar
+
     cores = _cores()
     if workers > cores:
         click.echo(f"detente: --workers {workers} capped at {cores}, the cores here", err=True)
         workers = cores
     store = open_store(db_url)
-    tty = sys.stderr.isatty()
-
-    def progress(summary: api.IngestSummary) -> None:
-        if tty and (summary.stored + summary.already) % 10 == 0:
-            click.echo(
-                f"\r{summary.stored} stored, {summary.already} already, {summary.events} events",
-                err=True,
-                nl=False,
-            )
-
+    shown = sys.stderr.isatty() if show_progress is None else show_progress
     try:
-        summary = _api().ingest(
-            paths,
-            store,
-            options=_api().LoadOptions(model, tuple(actor_files)),
-            published=published,
-            max_bytes=int(max_size * 1_048_576),
-            workers=workers,
-            progress=progress,
-            allow_private=allow_private,
-        )
+        with progress_bar(shown) as advance:
+
+            def progress(summary: api.IngestSummary) -> None:
+                advance(
+                    summary.stored + summary.already,
+                    f"{summary.stored} stored, {summary.already} already, {summary.events} events",
+                )
+
+            summary = _api().ingest(
+                paths,
+                store,
+                options=_api().LoadOptions(model, tuple(actor_files)),
+                published=published,
+                max_bytes=int(max_size * 1_048_576),
+                workers=workers,
+                progress=progress,
+                allow_private=allow_private,
+            )
     finally:
         store.close()
-    if tty:
-        click.echo("\r", err=True, nl=False)
     for line in summary.errors:
         click.echo(f"detente: skipped {line}", err=True)
     click.echo(summary.line(), err=True)
@@ -520,7 +526,10 @@ def alerts(db_url: str | None, rules_path: Path, show_all: bool, fmt: str) -> No
     """Evaluate alert rules over the store; print new alerts with their evidence."""
     from detente.analysis.alerts import evaluate, load_rules
 
-    rules = load_rules(rules_path)
+    try:
+        rules = load_rules(rules_path)
+    except DataFileError as exc:  # a broken rule file is a usage error, like a bad option
+        raise click.BadParameter(str(exc), param_hint="--rules") from None
     store = open_store(db_url, create=False)
     try:
         fired = evaluate(store, rules)

@@ -6,6 +6,7 @@ import contextlib
 import csv
 import json
 import shutil
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -58,19 +59,54 @@ def write_records(
     return _table(list(records), out, columns)
 
 
+GAP = 2  # spaces between table columns
+NARROWEST = 8  # a column cut to fit the terminal keeps at least this many characters
+
+
+def column_widths(natural: Sequence[int], width: int) -> list[int]:
+    """Column widths for a table ``width`` characters wide: every column as wide as its widest
+    cell when they all fit; else the widest are cut down to one common cap (never below
+    ``NARROWEST`` or their own width), the narrow ones kept whole; a table too wide even then
+    runs past the edge."""
+    room = width - GAP * (len(natural) - 1)
+    if sum(natural) <= room:
+        return list(natural)
+    lo, hi = NARROWEST, max(natural)
+    while lo < hi:  # the widest cap at which the table still fits
+        cap = (lo + hi + 1) // 2
+        if sum(min(w, cap) for w in natural) <= room:
+            lo = cap
+        else:
+            hi = cap - 1
+    widths = [min(w, lo) for w in natural]
+    spare = room - sum(widths)  # what the common cap leaves over goes to the last cut columns
+    for i in reversed(range(len(widths))):
+        if spare <= 0:
+            break
+        if natural[i] > widths[i]:
+            widths[i] += 1
+            spare -= 1
+    return widths
+
+
 def _table(records: list[dict[str, Any]], out: TextIO, columns: Sequence[str] | None) -> int:
+    """An aligned table as wide as the terminal (``$COLUMNS``, else 160 off a terminal): what
+    fits is never cut; a cut cell ends in "…"."""
     if not records:
         return 0  # the command says on stderr why there is nothing
     cols = list(columns or records[0].keys())
     rows = [[_flat(r.get(c)) for c in cols] for r in records]
     width = shutil.get_terminal_size((160, 24)).columns
-    widths = [max(len(c), *(len(row[i]) for row in rows)) for i, c in enumerate(cols)]
-    fixed = sum(min(w, 24) for w in widths[:-1]) + 2 * (len(cols) - 1)
-    widths = [min(w, 24) for w in widths[:-1]] + [max(20, min(widths[-1], width - fixed))]
-    out.write("  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip() + "\n")
+    natural = [max(len(c), *(len(row[i]) for row in rows)) for i, c in enumerate(cols)]
+    widths = column_widths(natural, width)
+
+    def line(cells: Sequence[str]) -> str:
+        cut = [v if len(v) <= w else v[: w - 1] + "…" for v, w in zip(cells, widths, strict=True)]
+        return (" " * GAP).join(c.ljust(w) for c, w in zip(cut, widths, strict=True)).rstrip()
+
+    out.write(line(cols) + "\n")
     for row in rows:
-        cells = [v if len(v) <= w else v[: w - 1] + "…" for v, w in zip(row, widths, strict=True)]
-        out.write("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip() + "\n")
+        out.write(line(row) + "\n")
     return len(rows)
 
 
@@ -114,3 +150,29 @@ def written(path: Path, binary: bool = False) -> Iterator[Any]:
         if isinstance(exc, OSError):
             raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
         raise
+
+
+@contextlib.contextmanager
+def progress_bar(show: bool, what: str = "documents") -> Iterator[Any]:
+    """A progress bar on stderr while documents are read (rich): yields a function that takes the
+    counts so far (read, and a line of figures); nothing is shown when ``show`` is false."""
+    if not show:
+        yield lambda done, text: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(file=sys.stderr, force_terminal=True)
+    columns = (
+        TextColumn("{task.completed} " + what),
+        BarColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("", total=None)
+
+        def advance(done: int, text: str) -> None:
+            bar.update(task, completed=done, description=text)
+
+        yield advance

@@ -3,9 +3,10 @@
 For every pair (undirected) with dated incidents: the incidents and the events behind them, the
 hostility and cooperation they add up to (weighted as in ``series``: status, independent
 sources), and the tension index as of a day (the store's latest incident date unless given) with
-its change over the 30 days before it. Both are read with two grouped queries, so the answer
-takes about the same time whatever the number of events; the index only needs the incidents of
-the last ``HORIZON_DAYS`` (older ones weigh less than 0.2% in it at a 14-day half-life).
+its change over the 30 days before it. Both are read from the per-day pair summary each write
+keeps up to date (``store.summary``), with two grouped queries whose cost grows with the pairs
+and days, not the events; the index only needs the days of the last ``HORIZON_DAYS`` (older
+incidents weigh less than 0.2% in it at a 14-day half-life).
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, func, select
 
 from detente.analysis.data import span_days
-from detente.analysis.series import HALF_LIFE_DAYS, status_weight
+from detente.analysis.series import HALF_LIFE_DAYS
 from detente.store import Store
-from detente.store.schema import incident_dyads, incidents
+from detente.store.schema import dyad_days
 
 HORIZON_DAYS = 180
 CHANGE_DAYS = 30
@@ -56,56 +57,61 @@ class DyadSummary:
         }
 
 
-def _grouped(store: Store, extra: list[Any], by_date: bool) -> list[Any]:
-    d = incident_dyads.c
-    lo = case((d.source < d.target, d.source), else_=d.target)
-    hi = case((d.source < d.target, d.target), else_=d.source)
-    # each incident once per pair, whichever way and however many actors on a side
-    pairs = (
-        select(d.incident_id, lo.label("lo"), hi.label("hi"), d.date_start)
-        .where(and_(d.date_start.is_not(None), d.source != d.target, *extra))
-        .distinct()
-        .subquery()
-    )
-    hostile = case((incidents.c.intensity < 0, 1), else_=0).label("hostile")
-    keys: list[Any] = [pairs.c.lo, pairs.c.hi, incidents.c.status, incidents.c.n_sources, hostile]
-    if by_date:
-        keys += [pairs.c.date_start, incidents.c.date_precision]
+def _totals(store: Store, window: list[Any]) -> list[Any]:
+    d = dyad_days.c
     query = (
         select(
-            *keys,
-            func.count().label("n"),
-            func.sum(incidents.c.n_events).label("events"),
-            func.sum(func.abs(incidents.c.intensity)).label("strength"),
-            func.min(pairs.c.date_start).label("first"),
-            func.max(pairs.c.date_start).label("last"),
+            d.lo,
+            d.hi,
+            func.sum(d.incidents).label("n"),
+            func.sum(d.events).label("events"),
+            func.sum(d.hostility).label("hostility"),
+            func.sum(d.cooperation).label("cooperation"),
+            func.min(d.day).label("first"),
+            func.max(d.day).label("last"),
         )
-        .join(incidents, incidents.c.id == pairs.c.incident_id)
-        .group_by(*keys)
+        .where(and_(*window))
+        .group_by(d.lo, d.hi)
     )
     with store.engine.connect() as conn:
         return list(conn.execute(query))
 
 
-def _index(rows: Iterable[Any], day: dt.date) -> float:
-    """The tension index on ``day`` from grouped rows (spread over their date's days)."""
+def _days(store: Store, window: list[Any]) -> list[Any]:
+    d = dyad_days.c
+    query = select(d.lo, d.hi, d.day, d.date_precision, d.hostility, d.cooperation).where(
+        and_(*window)
+    )
+    with store.engine.connect() as conn:
+        return list(conn.execute(query))
+
+
+Spread = tuple[int, int, float]  # first day (ordinal), days spread over, net hostility a day
+
+
+def _spread(row: Any) -> Spread:
+    span = span_days(row.day, row.date_precision)
+    return row.day.toordinal(), span, (float(row.hostility) - float(row.cooperation)) / span
+
+
+def _index(rows: Iterable[Spread], day: dt.date) -> float:
+    """The tension index on ``day`` from summary rows: each day of a row's spread adds its net
+    hostility decayed by the days since (a geometric sum, in closed form)."""
     decay = 0.5 ** (1 / HALF_LIFE_DAYS)
+    on = day.toordinal()
     total = 0.0
-    for row in rows:
-        span = span_days(row.date_start, row.date_precision)
-        net = float(row.strength) * status_weight(row.status, row.n_sources) / span
-        net = net if row.hostile else -net
-        for offset in range(span):
-            when = row.date_start + dt.timedelta(days=offset)
-            if when > day:
-                break
-            total += net * decay ** (day - when).days
+    for first, span, net in rows:
+        if first > on:
+            continue
+        counted = min(span, on - first + 1)  # the days of the spread up to ``day``
+        last = first + counted - 1
+        total += net * decay ** (on - last) * (1 - decay**counted) / (1 - decay)
     return total
 
 
 def latest_date(store: Store) -> dt.date | None:
     with store.engine.connect() as conn:
-        value = conn.execute(select(func.max(incident_dyads.c.date_start))).scalar()
+        value = conn.execute(select(func.max(dyad_days.c.day))).scalar()
     return value if isinstance(value, dt.date) else None
 
 
@@ -123,28 +129,16 @@ def dyad_summaries(
     day = as_of or latest_date(store)
     if day is None:
         return []
-    window = [incident_dyads.c.date_start <= day]
+    window = [dyad_days.c.day <= day]
     if since is not None:
-        window.append(incident_dyads.c.date_start >= since)
-    totals: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in _grouped(store, window, by_date=False):
-        entry = totals.setdefault(
-            (row.lo, row.hi),
-            {"n": 0, "events": 0, "hostility": 0.0, "cooperation": 0.0, "first": row.first,
-             "last": row.last},
-        )  # fmt: skip
-        entry["n"] += int(row.n)
-        entry["events"] += int(row.events or 0)
-        key = "hostility" if row.hostile else "cooperation"
-        entry[key] += float(row.strength or 0.0) * status_weight(row.status, row.n_sources)
-        entry["first"] = min(entry["first"], row.first)
-        entry["last"] = max(entry["last"], row.last)
+        window.append(dyad_days.c.day >= since)
+    totals = {(row.lo, row.hi): row for row in _totals(store, window)}
     recent_from = day - dt.timedelta(days=HORIZON_DAYS + CHANGE_DAYS)
     if since is not None:
         recent_from = max(recent_from, since)
-    recent: dict[tuple[str, str], list[Any]] = defaultdict(list)
-    for row in _grouped(store, [*window, incident_dyads.c.date_start >= recent_from], True):
-        recent[(row.lo, row.hi)].append(row)
+    recent: dict[tuple[str, str], list[Spread]] = defaultdict(list)
+    for row in _days(store, [*window, dyad_days.c.day >= recent_from]):
+        recent[(row.lo, row.hi)].append(_spread(row))
     before = day - dt.timedelta(days=CHANGE_DAYS)
     out = []
     for pair, entry in totals.items():
@@ -153,14 +147,14 @@ def dyad_summaries(
         out.append(
             DyadSummary(
                 pair,
-                entry["n"],
-                entry["events"],
-                entry["hostility"],
-                entry["cooperation"],
+                int(entry.n),
+                int(entry.events or 0),
+                float(entry.hostility or 0.0),
+                float(entry.cooperation or 0.0),
                 now,
                 now - _index(rows, before),
-                entry["first"],
-                entry["last"],
+                entry.first,
+                entry.last,
                 day,
             )
         )

@@ -347,7 +347,8 @@ def _event(
     if c.border is not None:
         location = border_location(c.border, res.kb, res.gazetteer, side)
     if location is None:
-        location = place_of(c.trigger, res.kb, res.gazetteer)
+        parties = [m.entity.code for m in (*actors, *recipients)]
+        location = place_of(c.trigger, res.kb, res.gazetteer, [p for p in parties if p])
     words = " ".join(t.text for t in c.words)
     confidence = c.confidence - (0.05 if basis == DateBasis.NARRATIVE else 0.0)
     return Event(

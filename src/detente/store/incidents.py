@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
-from detente.store import clusters
+from detente.store import clusters, summary
 from detente.store.clusters import Member
 from detente.store.schema import (
     documents,
@@ -154,10 +154,17 @@ def _placeholder(incident: str, key: tuple[str, str, str], lead: str) -> dict[st
 
 
 def refresh_many(conn: Connection, ids: Iterable[str]) -> None:
-    """Recompute incidents from their current events, in bulk; drop those with none left."""
+    """Recompute incidents from their current events, in bulk; drop those with none left; and
+    the per-day pair summary rows (``summary``) they counted in before and count in now."""
     wanted = sorted(set(ids))
     if not wanted:
         return
+    before = summary.keys_of(conn, wanted)
+    _refresh_incidents(conn, wanted)
+    summary.refresh(conn, before | summary.keys_of(conn, wanted))
+
+
+def _refresh_incidents(conn: Connection, wanted: list[str]) -> None:
     query = (
         select(
             events.c.id, events.c.incident_id, events.c.date, events.c.date_start,

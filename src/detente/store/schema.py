@@ -8,6 +8,8 @@ event_actors     actor, recipient and claimant codes of each event (for dyad que
 incidents        one happening, however many reports: merged events with their best date
 incident_sources the documents that report an incident
 incident_dyads   the country pairs an incident concerns (for fast dyad analytics)
+dyad_days        each undirected pair's incidents by first day: counts, weighted hostility and
+                 cooperation, kept up to date at each write (``store/summary.py``)
 alerts_fired     alerts already reported, so each fires once
 source_state     each watched source: its last fetch and success, validators, failures, lease
 source_items     what each source has published (one row per item seen) and the document it gave
@@ -167,6 +169,20 @@ incident_dyads = Table(
     Column("joint", Boolean, nullable=False),  # both act together (no recipient between them)
     Column("date_start", Date),
     Index("ix_incident_dyads_pair", "source", "target", "date_start"),
+)
+
+dyad_days = Table(
+    "dyad_days",
+    metadata,
+    Column("lo", String(8), primary_key=True),  # the pair, its codes in order
+    Column("hi", String(8), primary_key=True),
+    Column("day", Date, primary_key=True),  # the incidents' first day
+    Column("date_precision", String(8), primary_key=True),
+    Column("incidents", Integer, nullable=False),
+    Column("events", Integer, nullable=False),
+    Column("hostility", Float, nullable=False),  # weighted as analysis.series weighs incidents
+    Column("cooperation", Float, nullable=False),
+    Index("ix_dyad_days_day", "day"),
 )
 
 alerts_fired = Table(
