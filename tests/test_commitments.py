@@ -127,7 +127,9 @@ def test_commitments_earlier_acts_and_planned_acts_do_not_count() -> None:
     planned = _report("f", "2024-07-20", "RETREAT", "withdraw", "UKR", "BLR", status="planned")
     reports = [PROMISE, before, planned]
     said = [_said(PROMISE, PROMISE_TEXT), _said(planned, "Ukraine will withdraw.")]
-    words = {r.incident_id: _said(r, "They withdrew.") for r in (before, planned)}
+    words: dict[str | None, Said] = {
+        r.incident_id: _said(r, "They withdrew.") for r in (before, planned)
+    }
     first, restated = derive(DYAD, reports, said, words, TABLE)
     assert first.status == "pending" and first.steps[1:] == ()
     assert restated.incidents == ("f",) and restated.standing == "planned"  # a plan, no promise
@@ -200,7 +202,7 @@ def test_commitments_reports_of_one_promise_are_one_commitment() -> None:
 def test_commitments_bad_rule_files_are_named(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "mine.yaml"
     path.write_text(content)
-    with pytest.raises(DataFileError, match="mine.yaml") as caught:
+    with pytest.raises(DataFileError, match=r"mine\.yaml") as caught:
         load_table(path)
     assert message in str(caught.value)
 
