@@ -477,3 +477,65 @@ def test_commitments_cli_and_frame(seeded: Store, tmp_path: Path) -> None:
     frame = frames.commitments(seeded, DYAD)
     assert list(frame.status.astype(str)) == ["reversed"]
     assert str(frame.date.dtype) == "datetime64[ns]" and str(frame.days_to_breach.dtype) == "Int64"
+
+
+@pytest.mark.slow
+def test_commitments_alerts_breach_fires_once(seeded: Store, tmp_path: Path) -> None:
+    from detente.analysis.alerts import evaluate, load_rules
+
+    path = tmp_path / "rules.yaml"
+    path.write_text(
+        "rules:\n"
+        "  - {name: broken, dyad: BLR-UKR, commitment: breached}\n"
+        "  - {name: late, actor: BLR, commitment: deadline}\n"
+    )
+    rules = load_rules(path)
+    first = evaluate(seeded, rules, remember=True)
+    assert [(a.rule, a.date, a.new) for a in first] == [("broken", dt.date(2024, 8, 10), True)]
+    assert "reversed by BLR" in first[0].message
+    assert [p.move for p in first[0].evidence] == ["BLR MOBILIZE UKR"]
+    assert [a.new for a in evaluate(seeded, rules, remember=True)] == [False]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("stories", "kind", "date", "words"),
+    [
+        (
+            ["expired"],
+            "deadline",
+            dt.date(2025, 3, 31),
+            "deadline 2025-03-31 passed without ARM, AZE",
+        ),
+        (["alleged"], "alleged", dt.date(2025, 6, 10), "breach by RUS alleged by UKR"),
+        (["fulfilled"], "deadline", None, ""),
+    ],
+)
+def test_commitments_alerts_deadline_and_alleged(
+    tmp_path: Path, res: Resources, stories: list[str], kind: str, date: dt.date | None, words: str
+) -> None:
+    from detente.analysis.alerts import evaluate, load_rules
+
+    stores = _store(tmp_path, res, [r for s in stories for r in STORIES[s]])
+    store = next(stores)
+    path = tmp_path / "rules.yaml"
+    path.write_text(
+        f"rules:\n  - {{name: r, actor: {'ARM' if kind == 'deadline' else 'RUS'}, commitment: {kind}}}\n"
+    )
+    fired = evaluate(store, load_rules(path), remember=False)
+    next(stores, None)
+    if date is None:
+        assert fired == []
+    else:
+        assert [(a.date, words in a.message) for a in fired] == [(date, True)]
+
+
+def test_commitments_alert_rule_names_a_bad_kind(tmp_path: Path) -> None:
+    from detente.analysis.alerts import load_rules
+
+    path = tmp_path / "rules.yaml"
+    path.write_text("rules:\n  - {name: r, dyad: BLR-UKR, commitment: broken}\n")
+    with pytest.raises(
+        DataFileError, match="commitment must be one of breached, alleged, deadline"
+    ):
+        load_rules(path)

@@ -27,7 +27,14 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
-from detente.analysis.data import Report, Said, dyad_reports, incident_words, sentence_words
+from detente.analysis.data import (
+    Point,
+    Report,
+    Said,
+    dyad_reports,
+    incident_words,
+    sentence_words,
+)
 from detente.analysis.promises import Act, Match, Table, load_table
 from detente.store import Store
 
@@ -51,6 +58,12 @@ class Step:
     status: str  # the incident's: asserted, alleged, planned
     claimed_by: str | None
     text: str
+    report: Report  # the incident, with its figures
+
+    def point(self, dyad: tuple[str, str]) -> Point:
+        """The step's incident as the other analytics see it, from its party's side."""
+        source = self.party or dyad[0]
+        return self.report.point(source, dyad[1] if source == dyad[0] else dyad[0])
 
 
 @dataclass(frozen=True)
@@ -314,6 +327,7 @@ def _judge(
         date_report.status,
         claimed[0] if claimed else None,
         texts[0] if texts else "",
+        date_report,
     )
     steps = _evidence(dyad, parties, act, day, reports, ids, evidence, table)
     ident = "com-" + hashlib.sha256(min(ids).encode()).hexdigest()[:16]
@@ -407,7 +421,7 @@ def _evidence(
                 if party in r.actors and _aimed(hit, r, partner):
                     steps.append(Step(kind, party, max(r.date, day), r.precision, r.incident_id,
                                       f"{r.event} {r.mode}" if r.mode else r.event, r.status,
-                                      words.claimed_by, words.text))  # fmt: skip
+                                      words.claimed_by, words.text, r))  # fmt: skip
             break
     return sorted(
         steps,
