@@ -44,7 +44,7 @@ def _report(
 
 def _said(report: Report, text: str, *, by_text: bool = True, claimed: str | None = None) -> Said:
     return Said(
-        report.incident_id, (report.incident_id, 0), report.event, report.mode, report.status,
+        f"e-{report.incident_id}", report.incident_id, (report.incident_id, 0), report.event, report.mode, report.status,
         report.actors, claimed, text.split()[0], text, by_text, report.date,
     )  # fmt: skip
 

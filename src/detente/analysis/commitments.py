@@ -25,45 +25,31 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from detente.analysis.data import (
-    Point,
-    Report,
-    Said,
-    dyad_reports,
-    incident_words,
-    sentence_words,
+from sqlalchemy import func, select
+
+from detente.analysis.compliance import (
+    EVIDENCE_LOOKBACK,
+    Evidence,
+    Step,
+    candidates,
+    precision_rank,
+    rules_for,
+    steps,
+    verdict,
 )
-from detente.analysis.promises import Act, Match, Table, load_table
+from detente.analysis.data import Report, Said, dyad_reports, incident_words, sentence_words
+from detente.analysis.promises import Act, Table, load_table
 from detente.store import Store
+from detente.store.schema import incident_dyads, incidents
 
 SAME_PROMISE_DAYS = 3
 STATUSES = ("abandoned", "reversed", "violated", "alleged-violation", "reciprocated", "fulfilled",
             "expired", "pending")  # fmt: skip
-_EVIDENCE_STATUSES = frozenset({"asserted", "alleged"})
 _STANDING_RANK = {"made": 0, "alleged": 1, "planned": 2}
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One dated moment of a commitment's life: its promise, a fulfilment, a breach, a exit."""
-
-    kind: str  # promise | fulfilment | breach | abandonment
-    party: str | None  # the acting side (None for the promise of both)
-    date: dt.date
-    precision: str
-    incident_id: str
-    act: str
-    status: str  # the incident's: asserted, alleged, planned
-    claimed_by: str | None
-    text: str
-    report: Report  # the incident, with its figures
-
-    def point(self, dyad: tuple[str, str]) -> Point:
-        """The step's incident as the other analytics see it, from its party's side."""
-        source = self.party or dyad[0]
-        return self.report.point(source, dyad[1] if source == dyad[0] else dyad[0])
+Words = Mapping[str | None, Said] | Callable[[list[str]], Mapping[str | None, Said]]
 
 
 @dataclass(frozen=True)
@@ -132,10 +118,7 @@ def commitments(
 
 
 def latest_day(store: Store) -> dt.date | None:
-    from sqlalchemy import func, select
-
-    from detente.store.schema import incidents
-
+    """The first day of the store's latest dated incident: the day the data reach."""
     with store.engine.connect() as conn:
         value = conn.execute(select(func.max(incidents.c.date_start))).scalar()
     return value if isinstance(value, dt.date) else None
@@ -143,10 +126,6 @@ def latest_day(store: Store) -> dt.date | None:
 
 def promise_dyads(store: Store, table: Table) -> list[tuple[str, str]]:
     """The pairs with a promise incident, each once (alphabetical sides)."""
-    from sqlalchemy import select
-
-    from detente.store.schema import incident_dyads, incidents
-
     query = (
         select(incident_dyads.c.source, incident_dyads.c.target)
         .join(incidents, incidents.c.id == incident_dyads.c.incident_id)
@@ -167,32 +146,30 @@ def dyad_commitments(
     until: dt.date | None = None,
     as_of: dt.date | None = None,
 ) -> list[Commitment]:
-    """Read what ``derive`` needs from the store (by the pair index), then derive."""
-    types = frozenset(table.promises) | _evidence_types(table)
-    reports = dyad_reports(store, dyad, types, since=since, until=as_of)
+    """Read what ``derive`` needs from the store in one pass over the pair index (the
+    incidents of the table's acts from ``since`` to ``as_of``), then by primary keys: the words
+    of the promises' reports and sentences, and the lead words of the incidents that may count."""
+    acts = {Act(t) for t in table.promises} | table_acts(table)
+    start = since - EVIDENCE_LOOKBACK if since is not None else None
+    reports = dyad_reports(store, dyad, since=start, until=as_of, acts=acts)
     promises = [
         r for r in reports if _is_promise(r, table) and _belongs(r, dyad)
-        and (until is None or r.date <= until)
+        and (since is None or r.date >= since) and (until is None or r.date <= until)
     ]  # fmt: skip
     said = incident_words(store, [r.incident_id for r in promises], lead_only=False)
-    said += sentence_words(store, sorted({s.sentence for s in said}))
-    promise_ids = {r.incident_id for r in promises}
-    candidates = [r.incident_id for r in reports
-                  if r.incident_id not in promise_ids and _may_count(r, table)]  # fmt: skip
-    evidence = {s.incident_id: s for s in incident_words(store, candidates, lead_only=True)}
-    return derive(dyad, reports, said, evidence, table, as_of=as_of, since=since, until=until)
+    said += sentence_words(store, sorted({s.sentence for s in said}), {s.id for s in said})
+
+    def lead_words(ids: list[str]) -> dict[str | None, Said]:
+        return {s.incident_id: s for s in incident_words(store, ids, lead_only=True)}
+
+    drafts = draft_all(dyad, promises, said, table)
+    return judge_all(dyad, drafts, reports, lead_words, table, as_of=as_of)
 
 
-def _evidence_types(table: Table) -> frozenset[str]:
+def table_acts(table: Table) -> set[Act]:
+    """Every act the table's compliance and exit rules name."""
     rules = [m for c in table.compliance.values() for m in (*c.fulfils, *c.breaches)]
-    return frozenset(m.act.event for m in [*rules, *table.abandons])
-
-
-def _may_count(report: Report, table: Table) -> bool:
-    if report.status not in _EVIDENCE_STATUSES:
-        return False
-    rules = [m for c in table.compliance.values() for m in (*c.fulfils, *c.breaches)]
-    return any(m.act.matches(report.event, report.mode) for m in [*rules, *table.abandons])
+    return {m.act for m in [*rules, *table.abandons]}
 
 
 def _is_promise(report: Report, table: Table) -> bool:
@@ -214,7 +191,7 @@ def derive(
     dyad: tuple[str, str],
     reports: list[Report],
     said: list[Said],
-    evidence: dict[str | None, Said],
+    words: Words,
     table: Table,
     *,
     as_of: dt.date | None = None,
@@ -222,17 +199,94 @@ def derive(
     until: dt.date | None = None,
 ) -> list[Commitment]:
     """The pair's commitments from its incidents (``reports``), the words of its promise
-    incidents and of their sentences (``said``) and the lead words of candidate evidence."""
+    incidents and of their sentences (``said``), and the lead words of candidate evidence
+    (``words``: a mapping, or a loader called once with the incident ids it needs)."""
     promises = [r for r in reports if _is_promise(r, table) and _belongs(r, dyad)]
     if since is not None:
         promises = [r for r in promises if r.date >= since]
     if until is not None:
         promises = [r for r in promises if r.date <= until]
-    groups = _group(promises, said)
+    drafts = draft_all(dyad, promises, said, table)
+    return judge_all(dyad, drafts, reports, words, table, as_of=as_of)
+
+
+def draft_all(
+    dyad: tuple[str, str], promises: list[Report], said: list[Said], table: Table
+) -> list[_Draft]:
+    """The commitments as their own reports tell them, one per group of promise reports."""
+    by_incident: dict[str | None, list[Said]] = defaultdict(list)
+    by_sentence: dict[tuple[str, int], list[Said]] = defaultdict(list)
+    for item in said:
+        by_incident[item.incident_id].append(item)
+        by_sentence[item.sentence].append(item)
+    return [_draft(dyad, g, by_incident, by_sentence, table) for g in _group(promises, said)]
+
+
+def judge_all(
+    dyad: tuple[str, str],
+    drafts: list[_Draft],
+    reports: list[Report],
+    words: Words,
+    table: Table,
+    *,
+    as_of: dt.date | None = None,
+) -> list[Commitment]:
+    """Each commitment with its evidence from ``reports`` and its verdict as of ``as_of``."""
+    promised = {i for d in drafts for i in d.incidents}
+    evidence = Evidence(reports, words, table)
+    found = [candidates(rules_for(d.act, table), d.date, promised, evidence) for d in drafts]
+    evidence.load([r.incident_id for group in found for r in group])
     out = []
-    for group in groups:
-        out.append(_judge(dyad, group, said, reports, evidence, table, as_of))
+    for draft, group in zip(drafts, found, strict=True):
+        trail = steps(dyad, draft.parties, rules_for(draft.act, table), draft.date, group, evidence)
+        judged = verdict(draft.parties, trail, draft.deadline, as_of)
+        out.append(
+            Commitment(
+                draft.id,
+                dyad,
+                draft.parties,
+                draft.act,
+                draft.objects,
+                draft.condition,
+                draft.deadline,
+                draft.name,
+                draft.date,
+                draft.precision,
+                draft.standing,
+                draft.claimed_by,
+                draft.incidents,
+                draft.text,
+                (draft.promise, *trail),
+                judged.status,
+                judged.fulfilled,
+                judged.order,
+                judged.breach,
+                judged.alleged,
+                judged.abandoned,
+                judged.late,
+            )
+        )
     return out
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """A commitment as its own reports tell it, before any evidence."""
+
+    id: str
+    parties: tuple[str, ...]
+    act: Act | None
+    objects: tuple[str, ...]
+    condition: str | None
+    deadline: dt.date | None
+    name: str | None
+    date: dt.date
+    precision: str
+    standing: str
+    claimed_by: tuple[str, ...]
+    incidents: tuple[str, ...]
+    text: str
+    promise: Step
 
 
 def _group(promises: list[Report], said: list[Said]) -> list[list[Report]]:
@@ -252,7 +306,7 @@ def _group(promises: list[Report], said: list[Said]) -> list[list[Report]]:
 
     owner: dict[tuple[str, int], str] = {}
     for r in promises:
-        for sentence in sentences.get(r.incident_id, ()):
+        for sentence in sorted(sentences.get(r.incident_id, ())):
             if sentence in owner:
                 parent[root(r.incident_id)] = root(owner[sentence])
             else:
@@ -261,23 +315,22 @@ def _group(promises: list[Report], said: list[Said]) -> list[list[Report]]:
     for r in promises:
         by_root[root(r.incident_id)].append(r)
     groups = sorted(
-        by_root.values(), key=lambda g: (min(_made_day(r) for r in g), g[0].incident_id)
+        ((min(r.date for r in g), g) for g in by_root.values()),
+        key=lambda item: (item[0], item[1][0].incident_id),
     )
-    merged: list[list[Report]] = []
-    for group in groups:
-        first = min(_made_day(r) for r in group)
-        for earlier in merged:
-            start = min(_made_day(r) for r in earlier)
-            if 0 <= (first - start).days <= SAME_PROMISE_DAYS and _compatible(earlier, group):
-                earlier.extend(group)
+    merged: list[tuple[dt.date, list[Report]]] = []
+    for first, group in groups:
+        near = []  # the promises begun at most SAME_PROMISE_DAYS before, latest first
+        for start, earlier in reversed(merged):
+            if (first - start).days > SAME_PROMISE_DAYS:
                 break
+            near.append(earlier)
+        into = next((earlier for earlier in near if _compatible(earlier, group)), None)
+        if into is not None:
+            into.extend(group)
         else:
-            merged.append(list(group))
-    return merged
-
-
-def _made_day(report: Report) -> dt.date:
-    return report.date
+            merged.append((first, list(group)))
+    return [group for _, group in merged]
 
 
 def _compatible(one: list[Report], other: list[Report]) -> bool:
@@ -286,25 +339,23 @@ def _compatible(one: list[Report], other: list[Report]) -> bool:
     return len({mode for _, mode in acts if mode is not None}) <= 1
 
 
-def _judge(
+def _draft(
     dyad: tuple[str, str],
     group: list[Report],
-    said: list[Said],
-    reports: list[Report],
-    evidence: dict[str | None, Said],
+    by_incident: Mapping[str | None, list[Said]],
+    by_sentence: Mapping[tuple[str, int], list[Said]],
     table: Table,
-    as_of: dt.date | None,
-) -> Commitment:
+) -> _Draft:
     ids = {r.incident_id for r in group}
-    own = [s for s in said if s.incident_id in ids]
-    sentences = {s.sentence for s in own}
-    beside = [s for s in said if s.sentence in sentences and s.incident_id not in ids]
+    own = [s for i in sorted(ids) for s in by_incident.get(i, [])]
+    sentences = sorted({s.sentence for s in own})
+    beside = [s for x in sentences for s in by_sentence.get(x, []) if s.incident_id not in ids]
     texts = list(dict.fromkeys(s.text for s in own))
     act = _promised_act(group, own, beside, table)
     standing = min((_standing(s, table) for s in own), key=_STANDING_RANK.__getitem__,
                    default="made")  # fmt: skip
     made = [r for r in group if r.status != "planned"] or group
-    date_report = min(made, key=lambda r: (r.date, _precision_rank(r.precision)))
+    date_report = min(made, key=lambda r: (r.date, precision_rank(r.precision)))
     day, precision = date_report.date, date_report.precision
     published = [s.published for s in own if s.published is not None]
     if all(r.status == "planned" for r in group) and published:
@@ -312,38 +363,20 @@ def _judge(
     parties = _bound(dyad, group, texts, table)
     objects = tuple(
         dict.fromkeys(o for t in texts for o in table.objects_in(t) if o != "agreement")
-    )
+    )  # "agreement" names the commitment itself
     condition = next((c for t in texts if (c := table.condition_in(t))), None)
     deadline = next((d for t in texts if (d := table.deadline_in(t, day))), None)
     name = next((n for t in texts if (n := table.name_in(t))), None)
     claimed = tuple(sorted({s.claimed_by for s in own if s.claimed_by}))
+    text = texts[0] if texts else ""
     promise = Step(
-        "promise",
-        None if len(parties) > 1 else parties[0],
-        day,
-        precision,
-        date_report.incident_id,
-        str(act) if act else "AGREE",
-        date_report.status,
-        claimed[0] if claimed else None,
-        texts[0] if texts else "",
-        date_report,
-    )
-    steps = _evidence(dyad, parties, act, day, reports, ids, evidence, table)
-    ident = "com-" + hashlib.sha256(min(ids).encode()).hexdigest()[:16]
-    return _verdict(
-        Commitment(
-            ident, dyad, parties, act, objects, condition, deadline, name, day, precision,
-            standing, claimed, tuple(sorted(ids)),
-            texts[0] if texts else "", (promise, *steps), "pending", (), None, None, (), None,
-            False,
-        ),
-        as_of,
+        "promise", None if len(parties) > 1 else parties[0], day, precision,
+        date_report.incident_id, str(act) if act else "AGREE", date_report.status,
+        claimed[0] if claimed else None, text, date_report,
     )  # fmt: skip
-
-
-def _precision_rank(precision: str) -> int:
-    return {"day": 0, "month": 1, "year": 2}.get(precision, 3)
+    ident = "com-" + hashlib.sha256(min(ids).encode()).hexdigest()[:16]
+    return _Draft(ident, parties, act, objects, condition, deadline, name, day, precision,
+                  standing, claimed, tuple(sorted(ids)), text, promise)  # fmt: skip
 
 
 def _promised_act(
@@ -386,101 +419,3 @@ def _bound(
     ):
         sides = set(dyad)
     return tuple(c for c in dyad if c in sides) or dyad
-
-
-def _evidence(
-    dyad: tuple[str, str],
-    parties: tuple[str, ...],
-    act: Act | None,
-    day: dt.date,
-    reports: list[Report],
-    own: set[str],
-    evidence: dict[str | None, Said],
-    table: Table,
-) -> list[Step]:
-    rules = table.compliance.get(act) if act is not None else None
-    if rules is None and act is not None:
-        rules = table.compliance.get(Act(act.event))
-    kinds: list[tuple[str, tuple[Match, ...]]] = [("abandonment", table.abandons)]
-    if rules is not None:
-        kinds += [("breach", rules.breaches), ("fulfilment", rules.fulfils)]
-    steps = []
-    for r in reports:
-        if r.incident_id in own or r.last_day < day or r.status not in _EVIDENCE_STATUSES:
-            continue
-        words = evidence.get(r.incident_id)
-        if words is None or not words.dated_by_text:
-            continue
-        objects = set(table.objects_in(words.text))
-        for kind, matches in kinds:
-            hit = next((m for m in matches if _fits(m, r, objects)), None)
-            if hit is None:
-                continue
-            for party in parties:
-                partner = dyad[1] if party == dyad[0] else dyad[0]
-                if party in r.actors and _aimed(hit, r, partner):
-                    steps.append(Step(kind, party, max(r.date, day), r.precision, r.incident_id,
-                                      f"{r.event} {r.mode}" if r.mode else r.event, r.status,
-                                      words.claimed_by, words.text, r))  # fmt: skip
-            break
-    return sorted(
-        steps,
-        key=lambda s: (s.date, s.kind != "fulfilment", _precision_rank(s.precision), s.party or ""),
-    )
-
-
-def _fits(match: Match, report: Report, objects: set[str]) -> bool:
-    return (
-        match.act.matches(report.event, report.mode)
-        and all(o in objects for o in match.objects)
-        and not any(o in objects for o in match.not_objects)
-    )
-
-
-def _aimed(match: Match, report: Report, partner: str) -> bool:
-    if match.aimed == "partner":
-        return report.recipients == {partner}
-    return partner in report.recipients or partner in report.actors
-
-
-def _verdict(c: Commitment, as_of: dt.date | None) -> Commitment:
-    """Walk the evidence in date order: an exit or a proven breach ends the commitment."""
-    first: dict[str, dt.date] = {}
-    alleged: list[Step] = []
-    breach = abandoned = None
-    status = None
-    for step in c.steps[1:]:
-        party = step.party or ""
-        if step.kind == "abandonment":
-            abandoned, status = step, "abandoned"
-            break
-        if step.kind == "breach" and step.status == "alleged":
-            alleged.append(step)
-        elif step.kind == "breach":
-            breach = step
-            status = "reversed" if party in first else "violated"
-            break
-        elif step.kind == "fulfilment" and party not in first:
-            first[party] = step.date
-    fulfilled = tuple((p, first[p]) for p in c.parties if p in first)
-    order = None
-    if len(fulfilled) == len(c.parties) > 1:
-        days = sorted({d for _, d in fulfilled})
-        order = "simultaneous" if len(days) == 1 else min(fulfilled, key=lambda f: f[1])[0]
-    late = bool(c.deadline and fulfilled and max(d for _, d in fulfilled) > c.deadline)
-    if status is None:
-        if alleged:
-            status = "alleged-violation"
-        elif len(fulfilled) == len(c.parties) > 1:
-            status = "reciprocated"
-        elif fulfilled:
-            status = "fulfilled"
-        elif c.deadline is not None and as_of is not None and as_of > c.deadline:
-            status = "expired"
-        else:
-            status = "pending"
-    return Commitment(
-        c.id, c.dyad, c.parties, c.act, c.objects, c.condition, c.deadline, c.name, c.date,
-        c.precision, c.standing, c.claimed_by, c.incidents, c.text, c.steps, status, fulfilled,
-        order, breach, tuple(alleged), abandoned, late,
-    )  # fmt: skip

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, or_, select, tuple_
 
 from detente.store import Store
 from detente.store.schema import events, incident_dyads, incidents
+
+if TYPE_CHECKING:
+    from detente.analysis.promises import Act
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +167,7 @@ class Said:
     """One coded event's words: for a promise's act, object, condition, deadline and name, and
     for evidence, whether the text dates it (not only the publication date)."""
 
+    id: str  # the event's
     incident_id: str | None
     sentence: tuple[str, int]  # (content hash, sentence index)
     event: str
@@ -183,13 +188,13 @@ def _codes(value: str) -> frozenset[str]:
 def dyad_reports(
     store: Store,
     dyad: tuple[str, str],
-    types: frozenset[str],
     *,
+    acts: Iterable[Act],
     since: dt.date | None = None,
     until: dt.date | None = None,
 ) -> list[Report]:
-    """The pair's dated incidents of ``types`` (either way, or joint), oldest first, from the
-    pair index alone (no event payloads)."""
+    """The pair's dated incidents of ``acts`` (either way, or joint), oldest first, from the
+    pair index alone (no event payloads). An act without a mode takes any of its modes."""
     a, b = dyad
     query = (
         select(
@@ -200,9 +205,16 @@ def dyad_reports(
         )
         .join(incidents, incidents.c.id == incident_dyads.c.incident_id)
         .where(
-            tuple_(incident_dyads.c.source, incident_dyads.c.target).in_([(a, b), (b, a)]),
+            # an OR of the two directions, not a row-value IN: SQLite searches the pair index
+            # (source, target, date_start) for each, where IN would scan the table
+            or_(
+                and_(incident_dyads.c.source == a, incident_dyads.c.target == b),
+                and_(incident_dyads.c.source == b, incident_dyads.c.target == a),
+            ),
             incident_dyads.c.date_start.is_not(None),
-            incidents.c.event.in_(sorted(types)),
+            or_(*(incidents.c.event == act.event if act.mode is None
+                  else and_(incidents.c.event == act.event, incidents.c.mode == act.mode)
+                  for act in sorted(set(acts), key=str))),
         )
         .order_by(incident_dyads.c.date_start, incidents.c.id)
     )  # fmt: skip
@@ -241,6 +253,7 @@ def _said(row: Any) -> Said:
     claimed = record.get("claimed_by") or {}
     published = record.get("published")
     return Said(
+        row.id,
         row.incident_id,
         (row.content_hash, int(row.sentence_idx)),
         record.get("event", ""),
@@ -256,6 +269,7 @@ def _said(row: Any) -> Said:
 
 
 _SAID_COLUMNS = (
+    events.c.id,
     events.c.incident_id,
     events.c.content_hash,
     events.c.sentence_idx,
@@ -284,16 +298,28 @@ def incident_words(store: Store, ids: list[str], *, lead_only: bool) -> list[Sai
     return out
 
 
-def sentence_words(store: Store, sentences: list[tuple[str, int]]) -> list[Said]:
-    """Every current event coded in the given sentences, those of no incident (hypothetical
-    ones: "would release the detainees") included."""
-    out: list[Said] = []
+def sentence_words(
+    store: Store, sentences: list[tuple[str, int]], known: Iterable[str] = ()
+) -> list[Said]:
+    """Every current event coded in the given sentences (content hash, index) but the events
+    ``known`` already, those of no incident (hypothetical ones: "would release the detainees")
+    included: the sentences' documents by the index on content_hash, then the payloads of the
+    events found by primary key."""
+    wanted = set(sentences)
+    skip = set(known)
+    ids: list[str] = []
+    hashes = sorted({h for h, _ in wanted})
     with store.engine.connect() as conn:
-        for start in range(0, len(sentences), _CHUNK):
-            chunk = sentences[start : start + _CHUNK]
-            query = select(*_SAID_COLUMNS).where(
-                tuple_(events.c.content_hash, events.c.sentence_idx).in_(chunk),
+        for start in range(0, len(hashes), _CHUNK):
+            query = select(events.c.id, events.c.content_hash, events.c.sentence_idx).where(
+                events.c.content_hash.in_(hashes[start : start + _CHUNK]),
                 events.c.superseded.is_(False),
             )
+            for r in conn.execute(query):
+                if (r.content_hash, int(r.sentence_idx)) in wanted and r.id not in skip:
+                    ids.append(r.id)
+        out: list[Said] = []
+        for start in range(0, len(ids), _CHUNK):
+            query = select(*_SAID_COLUMNS).where(events.c.id.in_(ids[start : start + _CHUNK]))
             out += [_said(row) for row in conn.execute(query)]
     return out

@@ -10,7 +10,8 @@ import pandas as pd
 
 from detente.analysis import DyadAnalysis, analyse
 from detente.analysis.alerts import evaluate, load_rules
-from detente.analysis.commitments import Commitment, Step
+from detente.analysis.commitments import Commitment
+from detente.analysis.compliance import Step
 from detente.analysis.reciprocity import LaggedResponse
 from detente.exports.flat import (
     CATEGORY_COLUMNS,

@@ -6,6 +6,7 @@ and name from its sentences. Loaded and validated once, passed in; a user's file
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -254,11 +255,17 @@ def _act(value: Any, origin: str, where: str) -> Act:
     act = Act.parse(value)
     if act.event not in {e.value for e in EventType}:
         raise DataFileError(origin, f"{where}: {act.event!r} is not a PLOVER event type")
-    modes = load_ontology().events[EventType(act.event)].modes
+    modes = _modes()[act.event]
     if act.mode is not None and act.mode not in modes:
         known = ", ".join(sorted(modes)) or "none"
         raise DataFileError(origin, f"{where}: {act.mode!r} is not a mode of {act.event} ({known})")
     return act
+
+
+@functools.cache
+def _modes() -> dict[str, frozenset[str]]:
+    """PLOVER's modes of each type (the ontology file, read once)."""
+    return {str(e.value): frozenset(spec.modes) for e, spec in load_ontology().events.items()}
 
 
 def _match(value: Any, origin: str, where: str) -> Match:
