@@ -237,6 +237,9 @@ def test_commitments_reads_conditions_deadlines_and_names() -> None:
         "Treaty on Good Neighbourliness"
     )
     assert TABLE.name_in("signed an agreement on Friday") is None
+    assert TABLE.act_in("agreed to pull their troops back") == Act("RETREAT", "withdraw")
+    assert TABLE.act_in("agreed to pull back") == Act("RETREAT", "withdraw")
+    assert TABLE.act_in("pulled the plug on talks, turning back") is None
 
 
 # -- the real coder ---------------------------------------------------------------------------

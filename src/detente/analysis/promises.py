@@ -139,12 +139,14 @@ _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "sev
 
 
 def _words(items: list[str]) -> re.Pattern[str]:
-    """Whole words or phrases; a trailing * takes any ending ("withdr*")."""
+    """Whole words or phrases; a trailing * takes any ending ("withdr*"), and up to two words may
+    come between the words of a phrase."""
     parts = []
     for item in items:
         text = str(item).strip()
         stem = text.endswith("*")
-        escaped = r"\s+".join(re.escape(w.rstrip("*")) for w in text.split())
+        # the words of a phrase may have two words between them ("pull their troops back")
+        escaped = r"\s+(?:[\w'-]+\s+){0,2}".join(re.escape(w.rstrip("*")) for w in text.split())
         parts.append(escaped + (r"\w*" if stem else "") + r"\b")
     return re.compile(r"\b(?:" + "|".join(parts) + ")" if parts else r"(?!)", re.I)
 
