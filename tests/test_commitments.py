@@ -18,7 +18,19 @@ from detente.analysis.data import Report, Said
 from detente.analysis.promises import Act, load_table
 from detente.cli import cli
 from detente.errors import DataFileError
-from detente.nlp.pipeline import Resources
+from detente.nlp.pipeline import Coded, Resources
+from detente.records import (
+    ActorMention,
+    DateBasis,
+    DateValue,
+    Document,
+    Entity,
+    Event,
+    EventType,
+    ReferenceBasis,
+    Sentence,
+    Status,
+)
 from detente.store import Store
 
 DYAD = ("BLR", "UKR")
@@ -542,3 +554,75 @@ def test_commitments_alert_rule_names_a_bad_kind(tmp_path: Path) -> None:
         DataFileError, match="commitment must be one of breached, alleged, deadline"
     ):
         load_rules(path)
+
+
+# -- through the store API, on SQLite and PostgreSQL ------------------------------------------
+def _mention(code: str) -> ActorMention:
+    return ActorMention(code, 0, 3, Entity(code, "GOV", code))
+
+
+def _document(
+    ident: str, day: str, text: str, acts: list[tuple[str, str | None, str, str, str]]
+) -> Coded:
+    """One document of one sentence, its events (type, mode, status, actors, recipients) by
+    hand, dated by the text."""
+    published = dt.date.fromisoformat(day)
+    coded = tuple(
+        Event(
+            doc_id=ident,
+            sentence_index=0,
+            actor=tuple(_mention(c) for c in actors.split(";")),
+            recipient=tuple(_mention(c) for c in recipients.split(";") if c),
+            event=EventType(event),
+            mode=mode,
+            context=(),
+            quad_code=1,
+            intensity=1.0,
+            status=Status(status),
+            claimed_by=None,
+            event_text=text.split()[1],
+            trigger_start=n,
+            text=text,
+            start=0,
+            end=len(text),
+            date=DateValue.from_date(published),
+            date_basis=DateBasis.TEXT,
+            confidence=0.9,
+            published=published,
+        )
+        for n, (event, mode, status, actors, recipients) in enumerate(acts)
+    )
+    doc = Document(id=ident, text=text, published=published, kind="jsonl")
+    return Coded(doc, (Sentence(ident, 0, 0, len(text), text),), coded,
+                 DateValue.from_date(published), ReferenceBasis.PUBLISHED)  # fmt: skip
+
+
+def test_commitments_through_the_store(db_url: str) -> None:
+    store = detente.open_store(db_url)
+    try:
+        store.add_many([
+            _document("a", "2024-07-13", "Both sides agreed to pull their troops back from the border.",
+                      [("AGREE", None, "asserted", "BLR;UKR", ""), ("CONCEDE", None, "planned", "BLR;UKR", "")]),
+            _document("b", "2024-07-14", "Ukraine withdrew its troops from the border.",
+                      [("RETREAT", "withdraw", "asserted", "UKR", "BLR")]),
+            _document("c", "2024-07-20", "Belarus withdrew its troops from the border.",
+                      [("RETREAT", "withdraw", "asserted", "BLR", "UKR")]),
+            _document("d", "2024-08-10", "Belarus sent its troops back to the border.",
+                      [("MOBILIZE", "troops", "asserted", "BLR", "UKR")]),
+        ])  # fmt: skip
+        (found,) = commitments(store, DYAD)
+        assert (found.act, found.parties, found.standing) == (
+            Act("RETREAT", "withdraw"),
+            DYAD,
+            "made",
+        )
+        assert len(found.incidents) == 2  # the AGREE and the planned CONCEDE of one sentence
+        assert (found.status, found.order) == ("reversed", "UKR")
+        assert found.fulfilled == (("BLR", dt.date(2024, 7, 20)), ("UKR", dt.date(2024, 7, 14)))
+        assert found.days_to_fulfilment == 7 and found.days_to_breach == 28
+        assert commitments(store, DYAD, as_of=dt.date(2024, 7, 31))[0].status == "reciprocated"
+        assert commitments(store, DYAD, since=dt.date(2024, 7, 14)) == []
+        assert [c.dyad for c in commitments(store)] == [DYAD]  # every pair with a promise
+        assert commitments(store, ("BLR", "POL")) == []
+    finally:
+        store.close()
