@@ -388,6 +388,13 @@ STORIES: dict[str, list[dict[str, str]]] = {
             "text": "Azerbaijan pulled its troops back from the Armenian border on Sunday.",
         },
     ],
+    "treaty": [
+        {
+            "id": "a",
+            "published": "2025-01-10",
+            "text": "Moldova and Romania signed the Treaty on Border Cooperation in April 2001.",
+        },
+    ],
     "abandoned": [
         {
             "id": "a",
@@ -437,6 +444,13 @@ def test_commitments_text_a_conditional_promise(story: Commitment) -> None:
 def test_commitments_text_a_promise_reported_only_as_planned(story: Commitment) -> None:
     assert (story.parties, story.act) == (("SRB",), Act("RETREAT", "withdraw"))
     assert (story.date, story.standing, story.status) == (dt.date(2025, 6, 5), "planned", "pending")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("story", ["treaty"], indirect=True)
+def test_commitments_text_a_named_treaty_with_its_signing_date(story: Commitment) -> None:
+    assert (story.parties, story.name) == (("MDA", "ROU"), "Treaty on Border Cooperation")
+    assert (story.date, story.precision, story.status) == (dt.date(2001, 4, 1), "month", "pending")
 
 
 @pytest.mark.slow

@@ -257,6 +257,7 @@ def commitment_rows(found: list[Commitment]) -> list[dict[str, Any]]:
         {
             "id": c.id,
             "date": c.date.isoformat(),
+            "precision": c.precision,
             "dyad": "-".join(c.dyad),
             "parties": ";".join(c.parties),
             "act": str(c.act) if c.act else None,
@@ -323,7 +324,8 @@ def commitments(
     return frame
 
 
-_COMMITMENT_COLUMNS = ["id", "date", "dyad", "parties", "act", "object", "condition", "deadline",
-                       "name", "standing", "status", "fulfilled", "order", "breach", "alleged",
-                       "abandoned", "days_to_fulfilment", "days_to_breach", "late", "claimed_by",
-                       "incidents", "evidence", "text"]  # fmt: skip
+_COMMITMENT_COLUMNS = ["id", "date", "precision", "dyad", "parties", "act", "object",
+                       "condition", "deadline", "name", "standing", "status", "fulfilled",
+                       "order", "breach", "alleged", "abandoned", "days_to_fulfilment",
+                       "days_to_breach", "late", "claimed_by", "incidents", "evidence",
+                       "text"]  # fmt: skip
