@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -181,7 +182,9 @@ class Said:
     published: dt.date | None
 
 
+@functools.lru_cache(maxsize=4096)
 def _codes(value: str) -> frozenset[str]:
+    """The codes of a ";"-joined column (few distinct values: each is split once)."""
     return frozenset(c for c in value.split(";") if c)
 
 
