@@ -640,3 +640,13 @@ def test_commitments_through_the_store(db_url: str) -> None:
         assert commitments(store, ("BLR", "POL")) == []
     finally:
         store.close()
+
+
+def test_commitments_a_month_dated_act_of_the_promise_s_month_counts_a_year_dated_one_not() -> None:
+    month = Report("mo", dt.date(2024, 7, 1), "month", "RETREAT", "withdraw", "asserted",
+                   frozenset({"BLR"}), frozenset({"UKR"}), 2, 8.0, 1, 1)  # fmt: skip
+    year = Report("yr", dt.date(2024, 1, 1), "year", "RETREAT", "withdraw", "asserted",
+                  frozenset({"UKR"}), frozenset({"BLR"}), 2, 8.0, 1, 1)  # fmt: skip
+    found = _derive([(month, "In July Belarus withdrew."), (year, "In 2024 Ukraine withdrew.")])
+    assert found.fulfilled == (("BLR", dt.date(2024, 7, 13)),)  # counted from the promise's day
+    assert found.status == "fulfilled"
