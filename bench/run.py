@@ -242,6 +242,9 @@ def main() -> None:
     from bench import watch
 
     results["watch"] = watch.main()
+    from bench import commitments
+
+    results["commitments"] = commitments.main()
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
     print(f"written {OUT / 'results.json'}")

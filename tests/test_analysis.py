@@ -199,7 +199,10 @@ def test_analysis_alerts_fire_once(seeded: Store, tmp_path: Path) -> None:
     [
         ("rules: [{name: x}]\n", "needs 'dyad'"),
         ("rules: [{name: x, dyad: BLRUKR, surge: true}]\n", "not like BLR-UKR"),
-        ("rules: [{name: x, dyad: BLR-UKR}]\n", "give index_above, surge, turn or first_event"),
+        (
+            "rules: [{name: x, dyad: BLR-UKR}]\n",
+            "give index_above, surge, turn, first_event or commitment",
+        ),
         (
             "rules: [{name: x, dyad: BLR-UKR, turn: sideways}]\n",
             "turn is escalation, de-escalation",

@@ -269,3 +269,14 @@ def test_report_layout_with_many_close_turns(chromium: str, tmp_path: Path, res:
     page = write_report(store, ("ARM", "AZE"), tmp_path / "dense.html", analysis)
     store.close()
     _check_in_browser(chromium, page, tmp_path)
+
+
+def test_report_shows_each_commitment_with_its_timeline(demo_report: Path) -> None:
+    html = demo_report.read_text("utf-8")
+    section = html.split("<h2>Commitments</h2>")[1].split("<h2>")[0]
+    # the demo's 13 July withdrawal: kept by both that day, reversed by Belarus on 10 August
+    assert '<span class="st-broken">reversed</span>' in section
+    assert "kept by both the same day" in section
+    assert section.count('class="dot"') == 4  # the promise, two withdrawals, the redeployment
+    assert "2024-08-10 breach: BLR MOBILIZE troops (asserted)" in section
+    assert 'title="2024-07-13 kept UKR: RETREAT withdraw (alleged)"' in section

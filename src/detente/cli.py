@@ -551,6 +551,58 @@ def alerts(db_url: str | None, rules_path: Path, show_all: bool, fmt: str) -> No
 
 @cli.command()
 @db_option
+@click.option("--dyad", callback=_dyad, help="Only this pair's commitments, e.g. BLR-UKR.")
+@click.option(
+    "--status",
+    type=click.Choice(["abandoned", "reversed", "violated", "alleged-violation", "reciprocated",
+                       "fulfilled", "expired", "pending"]),
+    help="Only commitments in this state.",
+)  # fmt: skip
+@click.option("--since", callback=_date, help="Commitments made from this date (YYYY-MM-DD).")
+@click.option("--until", callback=_date, help="Commitments made up to this date (YYYY-MM-DD).")
+@click.option("--as-of", "as_of", callback=_date, help="Judge on the incidents up to this date.")
+@click.option(
+    "--rules",
+    "rules_path",
+    type=click.Path(path_type=Path),
+    help="YAML file extending the compliance table (same shape as the packaged one).",
+)
+@output_options("table")
+def commitments(
+    db_url: str | None,
+    dyad: tuple[str, str] | None,
+    status: str | None,
+    since: dt.date | None,
+    until: dt.date | None,
+    as_of: dt.date | None,
+    rules_path: Path | None,
+    fmt: str,
+) -> None:
+    """Print agreements and promises and what became of them (kept, broken, left, pending)."""
+    from detente.analysis.commitments import commitments as find
+    from detente.analysis.frames import COMMITMENT_TABLE, commitment_rows
+    from detente.analysis.promises import load_table
+
+    table = load_table(rules_path)
+    store = open_store(db_url, create=False)
+    try:
+        found = find(store, dyad, since=since, until=until, as_of=as_of, status=status, table=table)
+    finally:
+        store.close()
+    columns = COMMITMENT_TABLE if fmt == "table" else None
+    if not write_records(commitment_rows(found), fmt, sys.stdout, columns):
+        where = f" between {dyad[0]} and {dyad[1]}" if dyad else ""
+        click.echo(
+            f"detente: no commitment{where}"
+            + (f" with status {status}" if status else "")
+            + " in the store (an agreement, or a promise coded as a planned CONCEDE or RETREAT,"
+            " makes one)",
+            err=True,
+        )
+
+
+@cli.command()
+@db_option
 @click.option("--dyad", required=True, callback=_dyad_required, help="Country pair, e.g. BLR-UKR.")
 @click.option(
     "-o",

@@ -13,6 +13,9 @@ rules:
   - name: Belarus-Ukraine turns
     dyad: BLR-UKR
     turn: any                # an escalation or de-escalation onset (or just one of the two)
+  - name: withdrawal broken
+    dyad: BLR-UKR            # or actor: BLR (its commitments with anyone)
+    commitment: breached     # violated, reversed or abandoned (proven); also: alleged, deadline
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import and_, select
 
+from detente.analysis.commitments import commitments, latest_day
 from detente.analysis.data import Point, dyad_points
 from detente.analysis.series import daily, default_range, weekly
 from detente.analysis.turns import surges, turning_points
@@ -43,9 +47,11 @@ class Rule:
     surge: bool
     first_event: dict[str, str] | None
     turn: str | None = None  # escalation | de-escalation | any
+    commitment: str | None = None  # breached | alleged | deadline
 
 
 TURNS = ("escalation", "de-escalation", "any")
+COMMITMENT_ALERTS = ("breached", "alleged", "deadline")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +92,21 @@ def load_rules(path: Path) -> list[Rule]:
             raise DataFileError(origin, f"{where}: turn is escalation, de-escalation or any")
         if (index_above is not None or surge or turn) and dyad is None:
             raise DataFileError(origin, f"{where}: index_above, surge and turn need a 'dyad'")
-        if index_above is None and not surge and first is None and turn is None:
-            raise DataFileError(origin, f"{where}: give index_above, surge, turn or first_event")
+        commitment = item.get("commitment")
+        if commitment is not None and commitment not in COMMITMENT_ALERTS:
+            raise DataFileError(
+                origin, f"{where}: commitment must be one of {', '.join(COMMITMENT_ALERTS)}"
+            )
+        if (
+            index_above is None
+            and not surge
+            and first is None
+            and turn is None
+            and commitment is None
+        ):
+            raise DataFileError(
+                origin, f"{where}: give index_above, surge, turn, first_event or commitment"
+            )
         rules.append(
             Rule(
                 str(item["name"]),
@@ -97,6 +116,7 @@ def load_rules(path: Path) -> list[Rule]:
                 surge,
                 first,
                 turn,
+                commitment,
             )
         )
     return rules
@@ -176,6 +196,8 @@ def _fire(store: Store, rule: Rule) -> list[tuple[str, dt.date, str, tuple[Point
                                 turn.incidents,
                             )
                         )
+    if rule.commitment is not None:
+        out += _commitment_alerts(store, rule)
     if rule.first_event is not None:
         first = _first_incident(store, rule)
         if first is not None:
@@ -235,3 +257,36 @@ def _when(row: Any) -> dt.date | None:
     if row.reference_date:
         return DateValue.parse(row.reference_date).first_day()
     return None
+
+
+def _commitment_alerts(
+    store: Store, rule: Rule
+) -> list[tuple[str, dt.date, str, tuple[Point, ...]]]:
+    """A commitment broken (violated, reversed or left, on asserted evidence), a breach only
+    alleged, or a deadline passed without the promised act."""
+    as_of = latest_day(store)
+    found = commitments(store, rule.dyad, as_of=as_of)
+    if rule.dyad is None and rule.actor is not None:
+        found = [c for c in found if rule.actor in c.parties]
+    out: list[tuple[str, dt.date, str, tuple[Point, ...]]] = []
+    for c in found:
+        what = f"{' and '.join(c.parties)}: {c.act or 'agreement'} of {c.date}"
+        end = c.abandoned or c.breach
+        if rule.commitment == "breached" and end is not None:
+            verb = {"abandonment": "left"}.get(end.kind, c.status)
+            out.append((f"commitment:{c.id}", end.date, f"{what} {verb} by {end.party}",
+                        (end.point(c.dyad),)))  # fmt: skip
+        elif rule.commitment == "alleged":
+            for step in c.alleged:
+                by = step.claimed_by or "a hedged report"
+                out.append((f"alleged:{c.id}:{step.incident_id}", step.date,
+                            f"{what}: breach by {step.party} alleged by {by}",
+                            (step.point(c.dyad),)))  # fmt: skip
+        elif rule.commitment == "deadline" and c.deadline is not None and as_of is not None:
+            kept = [p for p, d in c.fulfilled if d <= c.deadline]
+            if as_of > c.deadline and len(kept) < len(c.parties):
+                missing = ", ".join(p for p in c.parties if p not in kept)
+                out.append((f"deadline:{c.id}", c.deadline,
+                            f"{what}: deadline {c.deadline} passed without {missing} acting",
+                            (c.steps[0].point(c.dyad),)))  # fmt: skip
+    return out

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, or_, select, tuple_
 
 from detente.store import Store
 from detente.store.schema import events, incident_dyads, incidents
+
+if TYPE_CHECKING:
+    from detente.analysis.promises import Act
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,4 +131,198 @@ def dyad_points(
             seen.add(row.id)
             text = json.loads(row.payload)["text"] if with_text else ""
             out.append(Point.from_row(row, row.date_start, text, bool(row.joint)))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """An incident as the commitments see it: its act, sides, date, status and words."""
+
+    incident_id: str
+    date: dt.date  # first day of its date
+    precision: str
+    event: str
+    mode: str | None
+    status: str
+    actors: frozenset[str]
+    recipients: frozenset[str]
+    quad: int
+    intensity: float
+    n_events: int
+    n_sources: int
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.date + dt.timedelta(days=span_days(self.date, self.precision) - 1)
+
+    def point(self, source: str, target: str) -> Point:
+        return Point(
+            self.incident_id, self.date, self.precision, source, target,
+            source in self.actors and target in self.actors, self.event, self.mode, self.quad,
+            self.intensity, self.status, self.n_events, self.n_sources, "",
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """One coded event's words: for a promise's act, object, condition, deadline and name, and
+    for evidence, whether the text dates it (not only the publication date)."""
+
+    id: str  # the event's
+    incident_id: str | None
+    sentence: tuple[str, int]  # (content hash, sentence index)
+    event: str
+    mode: str | None
+    status: str
+    actors: frozenset[str]
+    claimed_by: str | None
+    event_text: str
+    text: str
+    dated_by_text: bool
+    published: dt.date | None
+
+
+@functools.lru_cache(maxsize=4096)
+def _codes(value: str) -> frozenset[str]:
+    """The codes of a ";"-joined column (few distinct values: each is split once)."""
+    return frozenset(c for c in value.split(";") if c)
+
+
+def dyad_reports(
+    store: Store,
+    dyad: tuple[str, str],
+    *,
+    acts: Iterable[Act],
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> list[Report]:
+    """The pair's dated incidents of ``acts`` (either way, or joint), oldest first, from the
+    pair index alone (no event payloads). An act without a mode takes any of its modes."""
+    a, b = dyad
+    query = (
+        select(
+            incidents.c.id, incidents.c.date_start, incidents.c.date_precision, incidents.c.event,
+            incidents.c.mode, incidents.c.status, incidents.c.actor_codes,
+            incidents.c.recipient_codes, incidents.c.quad_code, incidents.c.intensity,
+            incidents.c.n_events, incidents.c.n_sources,
+        )
+        .join(incidents, incidents.c.id == incident_dyads.c.incident_id)
+        .where(
+            # an OR of the two directions, not a row-value IN: SQLite searches the pair index
+            # (source, target, date_start) for each, where IN would scan the table
+            or_(
+                and_(incident_dyads.c.source == a, incident_dyads.c.target == b),
+                and_(incident_dyads.c.source == b, incident_dyads.c.target == a),
+            ),
+            incident_dyads.c.date_start.is_not(None),
+            or_(*(incidents.c.event == act.event if act.mode is None
+                  else and_(incidents.c.event == act.event, incidents.c.mode == act.mode)
+                  for act in sorted(set(acts), key=str))),
+        )
+        .order_by(incident_dyads.c.date_start, incidents.c.id)
+    )  # fmt: skip
+    if since is not None:
+        query = query.where(incident_dyads.c.date_start >= since)
+    if until is not None:
+        query = query.where(incident_dyads.c.date_start <= until)
+    out: list[Report] = []
+    seen: set[str] = set()
+    with store.engine.connect() as conn:
+        for row in conn.execution_options(yield_per=5000).execute(query):
+            if row.id in seen:
+                continue
+            seen.add(row.id)
+            out.append(
+                Report(
+                    row.id,
+                    row.date_start,
+                    row.date_precision,
+                    row.event,
+                    row.mode,
+                    row.status,
+                    _codes(row.actor_codes),
+                    _codes(row.recipient_codes),
+                    int(row.quad_code),
+                    float(row.intensity),
+                    int(row.n_events),
+                    int(row.n_sources),
+                )
+            )
+    return out
+
+
+def _said(row: Any) -> Said:
+    record = json.loads(row.payload)
+    claimed = record.get("claimed_by") or {}
+    published = record.get("published")
+    return Said(
+        row.id,
+        row.incident_id,
+        (row.content_hash, int(row.sentence_idx)),
+        record.get("event", ""),
+        record.get("mode"),
+        record.get("status", "asserted"),
+        frozenset(str(m.get("code")) for m in record.get("actor") or []),
+        claimed.get("code"),
+        record.get("event_text", ""),
+        record.get("text", ""),
+        record.get("date_basis", "text") != "published",
+        dt.date.fromisoformat(published) if published else None,
+    )
+
+
+_SAID_COLUMNS = (
+    events.c.id,
+    events.c.incident_id,
+    events.c.content_hash,
+    events.c.sentence_idx,
+    events.c.payload,
+)
+_CHUNK = 500
+
+
+def incident_words(store: Store, ids: list[str], *, lead_only: bool) -> list[Said]:
+    """The words of the incidents ``ids``: every current report of each, or only its lead."""
+    out: list[Said] = []
+    with store.engine.connect() as conn:
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            if lead_only:
+                query = (
+                    select(*_SAID_COLUMNS)
+                    .join(incidents, incidents.c.lead_event_id == events.c.id)
+                    .where(incidents.c.id.in_(chunk))
+                )
+            else:
+                query = select(*_SAID_COLUMNS).where(
+                    events.c.incident_id.in_(chunk), events.c.superseded.is_(False)
+                )
+            out += [_said(row) for row in conn.execute(query)]
+    return out
+
+
+def sentence_words(
+    store: Store, sentences: list[tuple[str, int]], known: Iterable[str] = ()
+) -> list[Said]:
+    """Every current event coded in the given sentences (content hash, index) but the events
+    ``known`` already, those of no incident (hypothetical ones: "would release the detainees")
+    included: the sentences' documents by the index on content_hash, then the payloads of the
+    events found by primary key."""
+    wanted = set(sentences)
+    skip = set(known)
+    ids: list[str] = []
+    hashes = sorted({h for h, _ in wanted})
+    with store.engine.connect() as conn:
+        for start in range(0, len(hashes), _CHUNK):
+            query = select(events.c.id, events.c.content_hash, events.c.sentence_idx).where(
+                events.c.content_hash.in_(hashes[start : start + _CHUNK]),
+                events.c.superseded.is_(False),
+            )
+            for r in conn.execute(query):
+                if (r.content_hash, int(r.sentence_idx)) in wanted and r.id not in skip:
+                    ids.append(r.id)
+        out: list[Said] = []
+        for start in range(0, len(ids), _CHUNK):
+            query = select(*_SAID_COLUMNS).where(events.c.id.in_(ids[start : start + _CHUNK]))
+            out += [_said(row) for row in conn.execute(query)]
     return out

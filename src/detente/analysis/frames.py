@@ -10,6 +10,8 @@ import pandas as pd
 
 from detente.analysis import DyadAnalysis, analyse
 from detente.analysis.alerts import evaluate, load_rules
+from detente.analysis.commitments import Commitment
+from detente.analysis.compliance import Step
 from detente.analysis.reciprocity import LaggedResponse
 from detente.exports.flat import (
     CATEGORY_COLUMNS,
@@ -240,3 +242,90 @@ def alerts(store: Store, rules: Path, remember: bool = False) -> pd.DataFrame:
             for a in fired
         ]
     )
+
+
+COMMITMENT_TABLE = ["date", "dyad", "parties", "act", "status", "order", "breach", "deadline"]
+
+
+def _step(step: Step | None) -> str | None:
+    return f"{step.party} {step.date}" if step is not None else None
+
+
+def commitment_rows(found: list[Commitment]) -> list[dict[str, Any]]:
+    """One row a commitment: who promised what, when, and what became of it."""
+    return [
+        {
+            "id": c.id,
+            "date": c.date.isoformat(),
+            "precision": c.precision,
+            "dyad": "-".join(c.dyad),
+            "parties": ";".join(c.parties),
+            "act": str(c.act) if c.act else None,
+            "object": ";".join(c.objects),
+            "condition": c.condition,
+            "deadline": c.deadline.isoformat() if c.deadline else None,
+            "name": c.name,
+            "standing": c.standing,
+            "status": c.status,
+            "fulfilled": ";".join(f"{p} {d}" for p, d in c.fulfilled),
+            "order": c.order,
+            "breach": _step(c.breach),
+            "alleged": ";".join(
+                f"{s.party} {s.date} ({s.claimed_by or 'hedged'})" for s in c.alleged
+            ),
+            "abandoned": _step(c.abandoned),
+            "days_to_fulfilment": c.days_to_fulfilment,
+            "days_to_breach": c.days_to_breach,
+            "late": c.late,
+            "claimed_by": ";".join(c.claimed_by),
+            "incidents": list(c.incidents),
+            "evidence": [
+                f"{s.date} {s.kind} {s.party} {s.act} ({s.status}) {s.incident_id}"
+                for s in c.steps[1:]
+            ],
+            "text": c.text,
+        }
+        for c in found
+    ]
+
+
+def commitments(
+    store: Store,
+    dyad: tuple[str, str] | None = None,
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    as_of: dt.date | None = None,
+    status: str | None = None,
+    rules: Path | None = None,
+) -> pd.DataFrame:
+    """``detente commitments`` as a DataFrame: one row a commitment, ``date``, ``deadline``
+    as datetime64, day counts as nullable ``Int64``, ``status`` a category of every status."""
+    from detente.analysis.commitments import STATUSES
+    from detente.analysis.commitments import commitments as derive_all
+    from detente.analysis.promises import load_table
+
+    found = derive_all(
+        store,
+        (dyad[0].upper(), dyad[1].upper()) if dyad else None,
+        since=since,
+        until=until,
+        as_of=as_of,
+        status=status,
+        table=load_table(rules),
+    )
+    frame = pd.DataFrame(commitment_rows(found), columns=_COMMITMENT_COLUMNS)
+    for column in ("date", "deadline"):
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
+    for column in ("days_to_fulfilment", "days_to_breach"):
+        frame[column] = frame[column].astype("Int64")
+    frame["status"] = pd.Categorical(frame["status"], categories=list(STATUSES))
+    frame["late"] = frame["late"].astype(bool)
+    return frame
+
+
+_COMMITMENT_COLUMNS = ["id", "date", "precision", "dyad", "parties", "act", "object",
+                       "condition", "deadline", "name", "standing", "status", "fulfilled",
+                       "order", "breach", "alleged", "abandoned", "days_to_fulfilment",
+                       "days_to_breach", "late", "claimed_by", "incidents", "evidence",
+                       "text"]  # fmt: skip

@@ -1,5 +1,6 @@
 """The dyad report: tension chart with turning points and key incidents, incidents per week by
-quad class, counts by PLOVER type, the reciprocity panel and the incidents with their source sentences. One HTML file that works
+quad class, counts by PLOVER type, the reciprocity panel, the commitments with their timelines and
+the incidents with their source sentences. One HTML file that works
 offline: styles, charts (inline SVG) and the small table filter script are all inside it."""
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ import pycountry
 
 from detente import __version__
 from detente.analysis import DyadAnalysis, analyse
+from detente.analysis.commitments import commitments
 from detente.analysis.frames import lagged_lines, match_rows
 from detente.analysis.series import HALF_LIFE_DAYS, weight
 from detente.output import written
+from detente.report import commitments as commitment_section
 from detente.report.figures import TypeCount, day_dated_weeks, periods, type_counts
 from detente.report.svg import QUAD_COLOURS, QUAD_NAMES, Mark, Note, line_chart, stacked_bars
 from detente.store import Store
@@ -171,7 +174,7 @@ def render_report(store: Store, dyad: tuple[str, str], analysis: DyadAnalysis | 
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>detente report: {escape(a)}–{escape(b)}</title>
-<style>{STYLE}</style>
+<style>{STYLE}{commitment_section.STYLE}</style>
 <script>{SCRIPT}</script>
 </head><body>
 <h1>Tension between {escape(names)}</h1>
@@ -199,6 +202,8 @@ span over the days it may fall on (hover for its move), not counted in any bar.<
 <table><thead><tr><th>move</th><th>first mover</th><th>first</th><th>answer</th><th>lag (days)</th></tr></thead>
 <tbody>{match_table}</tbody></table>
 <p class="small">Lagged response: {escape(lagged)}</p>
+<h2>Commitments</h2>
+{commitment_section.section(commitments(store, dyad))}
 <h2>Incidents and their sources</h2>
 <input type="search" id="filter" placeholder="Filter incidents (actor, type, words)…" aria-label="Filter incidents">
 <table id="incidents"><thead><tr><th>date</th><th>who → whom</th><th>event</th><th>status</th>

