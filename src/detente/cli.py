@@ -9,18 +9,19 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from detente.cli_options import F, db_option, open_store, output_options
+from detente.cli_web import serve, tokens
 from detente.errors import ConfigError, DetenteError, InputError
 from detente.nlp.calendar import parse_iso_date
 from detente.nlp.defaults import DEFAULT_MODEL
 from detente.output import (
     EVENT_TABLE,
-    FORMATS,
     INCIDENT_TABLE,
     timeline_rows,
     write_records,
@@ -32,9 +33,7 @@ if TYPE_CHECKING:  # the models, spaCy and the store load in the commands that n
     from detente import api
     from detente.analysis import DyadAnalysis
     from detente.nlp.pipeline import Resources
-    from detente.store import Store
 
-F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger("detente")
 
 
@@ -45,20 +44,6 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt
         return parse_iso_date(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
-
-
-def output_options(default: str = "jsonl") -> Callable[[F], F]:
-    def wrap(fn: F) -> F:
-        return click.option(
-            "--format",
-            "fmt",
-            type=click.Choice(FORMATS),
-            default=default,
-            show_default=True,
-            help="Output format.",
-        )(fn)
-
-    return wrap
 
 
 def actors_option(fn: F) -> F:
@@ -88,17 +73,6 @@ def model_options(fn: F) -> F:
     )(fn)
 
 
-def db_option(fn: F) -> F:
-    return click.option(
-        "--db",
-        "db_url",
-        envvar="DETENTE_DB",
-        default=None,
-        help="Store URL (sqlite:///file.db or postgresql://...); "
-        "default $DETENTE_DB, else sqlite:///detente.db.",
-    )(fn)
-
-
 def _cores() -> int:
     """The cores this process may run on (its CPU affinity, else the machine's)."""
     import os
@@ -113,12 +87,6 @@ def _api() -> Any:
     from detente import api
 
     return api
-
-
-def open_store(url: str | None = None, *, create: bool = True) -> Store:
-    from detente.store import open_store as opened
-
-    return opened(url, create=create)
 
 
 def load_knowledge_base(files: Iterable[Path] = ()) -> Any:
@@ -727,6 +695,9 @@ def main() -> None:
     except BrokenPipeError:
         sys.exit(0)
 
+
+cli.add_command(serve)
+cli.add_command(tokens)
 
 if __name__ == "__main__":
     main()

@@ -9,6 +9,7 @@ incidents        one happening, however many reports: merged events with their b
 incident_sources the documents that report an incident
 incident_dyads   the country pairs an incident concerns (for fast dyad analytics)
 alerts_fired     alerts already reported, so each fires once
+api_tokens       the tokens of ``detente serve``: their names, scopes and hashes (never the token)
 """
 
 from __future__ import annotations
@@ -171,4 +172,13 @@ alerts_fired = Table(
     Column("rule", String(256), primary_key=True),
     Column("key", String(256), primary_key=True),  # what fired: a date, an incident id
     Column("fired_at", String(32), nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("name", String(128), primary_key=True),
+    Column("scope", String(16), nullable=False),  # read | review | ingest
+    Column("token_hash", String(64), nullable=False, unique=True),  # SHA-256 of the token
+    Column("created_at", String(32), nullable=False),
 )
