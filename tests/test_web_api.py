@@ -114,8 +114,8 @@ def test_web_api_event_filters_match_the_library(
     assert api(dyad="ukr-blr") == api(dyad="BLR-UKR")
     assert api(actor="blr") == _ids(list(store.events(actor="BLR"))) != set()
     assert api(type="MOBILIZE") == _ids(list(store.events(event_type="MOBILIZE"))) != set()
-    july = {"since": dt.date(2024, 7, 1), "until": dt.date(2024, 7, 31)}
-    assert api(since="2024-07-01", until="2024-07-31") == _ids(list(store.events(**july))) != set()
+    july = store.events(since=dt.date(2024, 7, 1), until=dt.date(2024, 7, 31))
+    assert api(since="2024-07-01", until="2024-07-31") == _ids(list(july)) != set()
 
     def where(test: Any) -> set[str]:
         return {e["id"] for e in every_event if test(e)}

@@ -27,13 +27,13 @@ from detente.store.queries import (
     incident_page,
 )
 from detente.store.tokens import Token
-from detente.web.app import context
+from detente.web.app import context, responses
 from detente.web.auth import reader
 
 MAX_SERIES = 5000
 DYAD_PATTERN = r"^[A-Za-z]{3}-[A-Za-z]{3}$"
 Reader = Annotated[Token | None, Depends(reader)]
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", responses=responses(400, 401, 404, 422))
 
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"rows per page (≤ {MAX_PAGE})")]
 Cursor = Annotated[str | None, Query(description="the next_cursor of the previous page")]
@@ -41,6 +41,19 @@ DyadPath = Annotated[str, Path(pattern=DYAD_PATTERN, description="two country co
 Sort = Literal["index", "change", "hostility", "cooperation", "incidents", "events"]
 Coder = Literal["model", "rules+model", "rules"]
 Format = Literal["json", "csv"]
+
+
+Day = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="a day, YYYY-MM-DD")]
+
+
+def day(value: str | None) -> dt.date | None:
+    """A query's day; a string of the right shape that is no day (2024-02-30) is a 422."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise RequestError(422, f"{value!r} is not a day (YYYY-MM-DD)") from None
 
 
 def parse_dyad(text: str) -> tuple[str, str]:
@@ -64,8 +77,8 @@ def _filters(
     quad: Annotated[int | None, Query(ge=1, le=4, description="PLOVER quad class")] = None,
     status: Annotated[Status | None, Query(description="how the source presents it")] = None,
     coder: Annotated[Coder | None, Query(description="what coded the event")] = None,
-    since: Annotated[dt.date | None, Query(description="first day (YYYY-MM-DD)")] = None,
-    until: Annotated[dt.date | None, Query(description="last day (YYYY-MM-DD)")] = None,
+    since: Day = None,
+    until: Day = None,
     q: Annotated[
         str | None, Query(max_length=200, description="words in the event's record")
     ] = None,
@@ -79,8 +92,8 @@ def _filters(
         quad=quad,
         status=status.value if status else None,
         coder=coder,
-        since=since,
-        until=until,
+        since=day(since),
+        until=day(until),
         text=q or None,
         incident=incident,
     )
@@ -118,7 +131,15 @@ def one_document(
     return document(context(request).store, doc_id, revision)
 
 
-@router.get("/events", summary="Events, oldest first, filtered and paginated")
+CSV_TOO: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "a page (JSON), or with format=csv its rows (next cursor: X-Next-Cursor)",
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+    }
+}
+
+
+@router.get("/events", summary="Events, oldest first, filtered and paginated", responses=CSV_TOO)
 def events(
     request: Request,
     _: Reader,
@@ -136,7 +157,11 @@ def one_event(request: Request, _: Reader, event_id: str) -> dict[str, Any]:
     return event(context(request).store, event_id)
 
 
-@router.get("/incidents", summary="Incidents with their sources, filtered and paginated")
+@router.get(
+    "/incidents",
+    summary="Incidents with their sources, filtered and paginated",
+    responses=CSV_TOO,
+)
 def incidents(
     request: Request,
     _: Reader,
@@ -158,12 +183,12 @@ def one_incident(request: Request, _: Reader, incident_id: str) -> dict[str, Any
 def dyads(
     request: Request,
     _: Reader,
-    since: Annotated[dt.date | None, Query(description="only incidents from this day")] = None,
-    as_of: Annotated[dt.date | None, Query(description="day of the index")] = None,
+    since: Day = None,
+    as_of: Day = None,
     sort: Sort = "index",
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20,
 ) -> dict[str, Any]:
-    found = dyad_summaries(context(request).store, since=since, as_of=as_of, sort=sort)
+    found = dyad_summaries(context(request).store, since=day(since), as_of=day(as_of), sort=sort)
     return {"items": [s.row() for s in found[:limit]], "total": len(found), "limit": limit}
 
 
@@ -185,8 +210,8 @@ def tension(
     _: Reader,
     dyad: DyadPath,
     freq: Literal["day", "week"] = "day",
-    since: dt.date | None = None,
-    until: dt.date | None = None,
+    since: Day = None,
+    until: Day = None,
     side: Annotated[
         str | None, Query(alias="from", max_length=3, description="one side's moves only")
     ] = None,
@@ -197,7 +222,7 @@ def tension(
     direction = side.upper() if side else None
     if direction is not None and direction not in pair:
         raise RequestError(400, f"{side!r} is not a side of {'-'.join(pair)}")
-    found = _analysis(request, dyad, since=since, until=until, direction=direction)
+    found = _analysis(request, dyad, since=day(since), until=day(until), direction=direction)
     return _bounded(tension_rows(found, freq), MAX_SERIES)
 
 

@@ -15,8 +15,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from detente import __version__
@@ -74,6 +76,23 @@ def context(request: Request) -> Context:
     return found
 
 
+class ErrorDetail(BaseModel):
+    status: int
+    title: str
+    detail: str
+
+
+class ErrorBody(BaseModel):
+    """Every error's body."""
+
+    error: ErrorDetail
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The error answers of a route, for its OpenAPI description."""
+    return {s: {"model": ErrorBody, "description": HTTPStatus(s).phrase} for s in statuses}
+
+
 def error_body(status: int, detail: str) -> dict[str, Any]:
     title = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
     return {"error": {"status": status, "title": title, "detail": detail}}
@@ -95,13 +114,26 @@ async def _handle(request: Request, exc: Exception) -> JSONResponse:
         return error_response(422, problems or "the request is not valid")
     if isinstance(exc, HTTPException):
         detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
-        return error_response(exc.status_code, detail, dict(exc.headers or {}))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # each method is its own route: name them all
+            headers["Allow"] = ", ".join(_allowed(request))
+        return error_response(exc.status_code, detail, headers)
     if isinstance(exc, InputError):
         return error_response(422, str(exc))
     if isinstance(exc, DetenteError):
         return error_response(400, str(exc))
     log.exception("unexpected error on %s", request.url.path)
     return error_response(500, "internal error (the server's log has the details)")
+
+
+def _allowed(request: Request) -> list[str]:
+    """The methods of every route at the request's path."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        match, _ = route.matches(request.scope)  # PARTIAL: this path, another method
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 class BodyLimit:

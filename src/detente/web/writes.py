@@ -10,10 +10,10 @@ from pydantic import BaseModel, Field
 
 from detente.api import ingest_record
 from detente.store.tokens import Token
-from detente.web.app import context
+from detente.web.app import context, responses
 from detente.web.auth import writer
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", responses=responses(400, 401, 403, 413, 422, 429))
 
 
 class DocumentIn(BaseModel):
