@@ -8,16 +8,23 @@ import datetime as dt
 import io
 import json
 import re
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from click.testing import CliRunner
 from fastapi import FastAPI
 
 from detente.analysis import analyse
 from detente.analysis.dyads import dyad_summaries
 from detente.analysis.frames import tension_rows
+from detente.cli import cli
 from detente.exports import EVENT_COLUMNS, INCIDENT_COLUMNS
 from detente.store import Store, open_store
 from tests.web import app_over, call
@@ -224,3 +231,32 @@ def test_web_api_openapi_and_its_docs_page(app: FastAPI) -> None:
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page.text)  # nothing from elsewhere
     assert "<script" not in page.text
     assert call(app, "GET", "/docs").status_code == 404  # the framework's page, off
+
+
+def test_web_serve_command_answers_over_http(demo_db: Path) -> None:
+    """``detente serve`` starts uvicorn on a real port and answers."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "detente.cli", "serve", "--db", f"sqlite:///{demo_db}",
+               "--port", str(port)]  # fmt: skip
+    server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stderr is not None
+        said = server.stderr.readline()
+        assert f"http://127.0.0.1:{port}/" in said and "open to anyone" in said
+        for _ in range(100):
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/api/v1/events", params={"limit": 1})
+                break
+            except httpx.ConnectError:
+                time.sleep(0.1)
+        assert answer.status_code == 200 and len(answer.json()["items"]) == 1
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_web_serve_refuses_a_missing_store(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["serve", "--db", f"sqlite:///{tmp_path / 'none.db'}"])
+    assert result.exit_code != 0 and "no store at" in str(result.exception or result.output)

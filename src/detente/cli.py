@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from detente.cli_options import F, db_option, open_store, output_options
-from detente.cli_web import serve, tokens
+from detente.cli_web import review, serve, tokens
 from detente.errors import ConfigError, DetenteError, InputError
 from detente.nlp.calendar import parse_iso_date
 from detente.nlp.defaults import DEFAULT_MODEL
@@ -696,6 +696,7 @@ def main() -> None:
         sys.exit(0)
 
 
+cli.add_command(review)
 cli.add_command(serve)
 cli.add_command(tokens)
 

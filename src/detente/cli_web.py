@@ -1,13 +1,15 @@
-"""The ``serve`` and ``tokens`` commands of ``detente``: the web app and its tokens."""
+"""The ``serve``, ``tokens`` and ``review`` commands of ``detente``: the web app, its tokens,
+analysts' reviews."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
-from detente.cli_options import db_option, open_store, output_options
+from detente.cli_options import F, db_option, open_store, output_options
 from detente.output import write_records
 
 
@@ -147,3 +149,119 @@ def tokens_revoke(db_url: str | None, name: str) -> None:
     finally:
         store.close()
     click.echo(f"token {name!r} revoked", err=True)
+
+
+@click.group()
+def review() -> None:
+    """List analysts' reviews, or review events and incidents from the command line."""
+
+
+def _reviewer(fn: F) -> F:
+    fn = click.option("--comment", required=True, help="Why (stored with the review).")(fn)
+    return click.option(
+        "--reviewer",
+        envvar="USER",
+        default="cli",
+        show_default=True,
+        help="Who reviews (default $USER).",
+    )(fn)
+
+
+def _print_review(found: Any) -> None:
+    write_records([found.row()], "jsonl", sys.stdout)
+
+
+@review.command("list")
+@db_option
+@click.option("--target", help="Only the reviews of this event or incident.")
+@output_options("table")
+def review_list(db_url: str | None, target: str | None, fmt: str) -> None:
+    """Print the reviews table, oldest first (id, action, target, before, after, comment,
+    reviewer, created_at)."""
+    from detente.store.reviews import list_reviews
+
+    store = open_store(db_url, create=False)
+    try:
+        rows = [r.row() for r in list_reviews(store, target=target)]
+    finally:
+        store.close()
+    columns = ["id", "action", "target", "before", "after", "comment", "reviewer", "created_at"]
+    if not write_records(rows, fmt, sys.stdout, columns if fmt in ("table", "csv") else None):
+        click.echo("detente: no review in the store", err=True)
+
+
+@review.command("event")
+@db_option
+@click.argument("event_id")
+@click.option("--wrong", is_flag=True, help="The coder was wrong: the event did not happen.")
+@click.option("--type", "event_type", help="The right PLOVER type.")
+@click.option("--mode", help="The right mode.")
+@click.option("--actor", "actors", multiple=True, help="The right actor code (repeatable).")
+@click.option("--recipient", "recipients", multiple=True, help="The right recipient code.")
+@click.option("--status", help="The right status (asserted, alleged, ...).")
+@click.option("--date", "when", help="The right date: YYYY-MM-DD, YYYY-MM or YYYY.")
+@_reviewer
+def review_event_command(
+    db_url: str | None,
+    event_id: str,
+    wrong: bool,
+    event_type: str | None,
+    mode: str | None,
+    actors: tuple[str, ...],
+    recipients: tuple[str, ...],
+    status: str | None,
+    when: str | None,
+    comment: str,
+    reviewer: str,
+) -> None:
+    """Mark an event wrong or correct some of its fields; prints the stored review."""
+    from detente.store.reviews import review_event
+
+    given = {"event": event_type.upper() if event_type else None, "mode": mode,
+             "actor": list(actors) or None, "recipient": list(recipients) or None,
+             "status": status, "date": when}  # fmt: skip
+    changes = {k: v for k, v in given.items() if v is not None}
+    store = open_store(db_url, create=False)
+    try:
+        _print_review(
+            review_event(store, event_id, wrong=wrong, changes=changes, comment=comment,
+                         reviewer=reviewer)
+        )  # fmt: skip
+    finally:
+        store.close()
+
+
+@review.command("merge")
+@db_option
+@click.argument("first")
+@click.argument("second")
+@_reviewer
+def review_merge(db_url: str | None, first: str, second: str, comment: str, reviewer: str) -> None:
+    """Make incidents FIRST and SECOND one incident."""
+    from detente.store.reviews import merge_incidents
+
+    store = open_store(db_url, create=False)
+    try:
+        _print_review(merge_incidents(store, first, second, comment=comment, reviewer=reviewer))
+    finally:
+        store.close()
+
+
+@review.command("split")
+@db_option
+@click.argument("incident")
+@click.argument("event_ids", nargs=-1, required=True)
+@_reviewer
+def review_split(
+    db_url: str | None, incident: str, event_ids: tuple[str, ...], comment: str, reviewer: str
+) -> None:
+    """Take EVENT_IDS out of INCIDENT: they become an incident of their own."""
+    from detente.store.reviews import split_incident
+
+    store = open_store(db_url, create=False)
+    try:
+        _print_review(
+            split_incident(store, incident, list(event_ids), comment=comment, reviewer=reviewer)
+        )
+    finally:
+        store.close()

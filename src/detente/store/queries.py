@@ -1,5 +1,6 @@
 """Bounded, paginated reads of the store for ``detente serve``: pages of events and incidents
-under filters, one document with its sentences, one event, one incident with its sources.
+under filters, one document with its sentences, one event, one incident with its sources;
+every event as analysts reviewed it (``reviews``; filters select by the coder's values).
 
 Pages are keyset-paginated in the timeline's order (dated first, oldest first, then id): a
 cursor names the last row a page gave, so the next page starts after it however the store
@@ -20,6 +21,7 @@ from sqlalchemy.engine import Connection
 
 from detente.errors import RequestError
 from detente.store.repository import Store, _filters, _has, _iso
+from detente.store.reviews import resolve
 from detente.store.schema import documents, events, incidents, sentences
 
 MAX_PAGE = 500
@@ -114,7 +116,9 @@ def event_page(
         rows = conn.execute(query).all()
     items = [{**json.loads(r.payload), "incident_id": r.incident_id} for r in rows[:limit]]
     last = rows[limit - 1] if len(rows) > limit else None
-    return Page(items, encode_cursor(last.date_start, last.id) if last else None)
+    # as reviewed: an event marked wrong leaves the page (which may then hold fewer rows)
+    reviewed = list(resolve(store).records(items))
+    return Page(reviewed, encode_cursor(last.date_start, last.id) if last else None)
 
 
 def incident_page(
@@ -143,6 +147,8 @@ def incident_page(
     with store.engine.connect() as conn:
         rows = conn.execute(query).mappings().all()
         items = [_incident_record(store, conn, row) for row in rows[:limit]]
+    reviewed = resolve(store)
+    items = [reviewed.apply(i) or {**i, "wrong": True} for i in items]
     last = rows[limit - 1] if len(rows) > limit else None
     return Page(items, encode_cursor(last["date_start"], last["id"]) if last else None)
 
@@ -181,7 +187,12 @@ def incident(store: Store, ident: str) -> dict[str, Any]:
             .order_by(events.c.date_start, events.c.doc_id, events.c.sentence_idx)
             .limit(MAX_PAGE)
         ).all()
-    record["reports"] = [json.loads(r.payload) for r in reports]
+    reviewed = resolve(store)
+    record = reviewed.apply(record) or {**record, "wrong": True}
+    record["reports"] = [
+        reviewed.apply(coded) or {**coded, "wrong": True}
+        for coded in (json.loads(r.payload) for r in reports)
+    ]
     return record
 
 
@@ -195,7 +206,12 @@ def event(store: Store, ident: str) -> dict[str, Any]:
         row = conn.execute(query).first()
     if row is None:
         raise RequestError(404, f"no event {ident!r}")
-    return {**json.loads(row.payload), "incident_id": row.incident_id, "superseded": row.superseded}
+    coded = {**json.loads(row.payload), "incident_id": row.incident_id}
+    reviewed = resolve(store).apply(coded)
+    out = {**(reviewed or coded), "superseded": row.superseded}
+    if reviewed is not coded:  # a reviewer changed it, or marked it wrong
+        out.update(wrong=reviewed is None, coded=coded)
+    return out
 
 
 _DOCUMENT_COLUMNS = (

@@ -9,6 +9,7 @@ incidents        one happening, however many reports: merged events with their b
 incident_sources the documents that report an incident
 incident_dyads   the country pairs an incident concerns (for fast dyad analytics)
 alerts_fired     alerts already reported, so each fires once
+reviews          analysts' corrections of events and incidents (who, when, before, after, why)
 api_tokens       the tokens of ``detente serve``: their names, scopes and hashes (never the token)
 """
 
@@ -181,4 +182,20 @@ api_tokens = Table(
     Column("scope", String(16), nullable=False),  # read | review | ingest
     Column("token_hash", String(64), nullable=False, unique=True),  # SHA-256 of the token
     Column("created_at", String(32), nullable=False),
+)
+
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("action", String(8), nullable=False),  # wrong | change | merge | split
+    Column("target", String(32), nullable=False),  # the event or incident reviewed
+    # what finds the reviewed events again in any revision: hashes of page, sentence and trigger
+    Column("anchors", Text, nullable=False),  # JSON list
+    Column("before", Text, nullable=False),  # JSON: the values the reviewer saw
+    Column("after", Text, nullable=False),  # JSON: the values the reviewer set
+    Column("comment", Text, nullable=False),
+    Column("reviewer", String(128), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Index("ix_reviews_target", "target"),
 )

@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from detente.analysis import DyadAnalysis, analyse
 from detente.analysis.dyads import dyad_summaries
 from detente.errors import RequestError
+from detente.output import write_records
 from detente.records import EventType, Status
 from detente.store.queries import (
     MAX_PAGE,
@@ -31,6 +32,7 @@ from detente.web.app import context, responses
 from detente.web.auth import reader
 
 MAX_SERIES = 5000
+REVIEW_COLUMNS = ["id", "action", "target", "before", "after", "comment", "reviewer", "created_at"]
 DYAD_PATTERN = r"^[A-Za-z]{3}-[A-Za-z]{3}$"
 Reader = Annotated[Token | None, Depends(reader)]
 router = APIRouter(prefix="/api/v1", responses=responses(400, 401, 404, 422))
@@ -258,4 +260,25 @@ def alerts(request: Request, _: Reader) -> dict[str, Any]:
         }
         for a in fired
     ]
+    return _bounded(rows, MAX_PAGE)
+
+
+@router.get(
+    "/reviews",
+    summary="Analysts' reviews, oldest first (the reviews table)",
+    responses=CSV_TOO,
+)
+def reviews(
+    request: Request,
+    _: Reader,
+    target: Annotated[str | None, Query(max_length=32, description="an event or incident")] = None,
+    format: Format = "json",
+) -> Any:
+    from detente.store.reviews import list_reviews
+
+    rows = [r.row() for r in list_reviews(context(request).store, target=target)]
+    if format == "csv":
+        out = io.StringIO()
+        write_records(rows, "csv", out, REVIEW_COLUMNS)
+        return Response(out.getvalue(), media_type="text/csv; charset=utf-8")
     return _bounded(rows, MAX_PAGE)
