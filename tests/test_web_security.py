@@ -27,7 +27,20 @@ DOC = {
     "title": "Minsk accuses Kyiv",
 }
 # Every write endpoint, with a body it would accept.
-WRITES = [("POST", "/api/v1/documents", DOC)]
+WRITES = [
+    ("POST", "/api/v1/documents", DOC),
+    ("POST", "/api/v1/events/any/reviews", {"comment": "c", "wrong": True}),
+    ("POST", "/api/v1/incidents/any/merge", {"comment": "c", "with": "other"}),
+    ("POST", "/api/v1/incidents/any/split", {"comment": "c", "events": ["e"]}),
+]
+
+
+def test_web_writes_list_is_every_write(demo_db: Path, tmp_path: Path) -> None:
+    app = app_over(copied_store(demo_db, tmp_path))
+    paths = app.openapi()["paths"]
+    posted = {(m.upper(), p.replace("{event_id}", "any").replace("{incident_id}", "any"))
+              for p, methods in paths.items() for m in methods if m != "get"}  # fmt: skip
+    assert posted == {(m, u) for m, u, _ in WRITES}
 
 
 @pytest.fixture
