@@ -194,7 +194,7 @@ def create_app(
 ) -> FastAPI:
     """The app over ``store``. ``load_resources`` builds the coder for ``POST /documents``
     (default ``detente.load``), called once, at the first document posted."""
-    from detente.web import api, docs, writes
+    from detente.web import api, docs, pages, writes
 
     settings = settings or Settings()
     if load_resources is None:
@@ -217,6 +217,7 @@ def create_app(
     app.include_router(api.router)
     app.include_router(writes.router)
     app.include_router(docs.router)
+    app.include_router(pages.router)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
