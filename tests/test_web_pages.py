@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from detente.geo.outlines import load_outlines
 from detente.nlp.pipeline import Resources
 from detente.store import Store
 from detente.store.tokens import create_token
@@ -54,7 +55,7 @@ def _pages(store: Store) -> list[str]:
     assert events, "the hostile document gave no event"
     ev = events[0]
     return ["/", "/dyads/BLR-UKR", "/incidents", "/incidents?q=script&dyad=BLR-UKR",
-            f"/incidents/{ev['incident_id']}", f"/events/{ev['id']}", "/alerts", "/api/docs"]  # fmt: skip
+            f"/incidents/{ev['incident_id']}", f"/events/{ev['id']}", "/alerts", "/map", "/api/docs"]  # fmt: skip
 
 
 def test_web_pages_answer_and_show_the_store(evil_store: Store) -> None:
@@ -126,7 +127,9 @@ def server(demo_db: Path) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("size", ["1280,900", "390,844"], ids=["desktop", "phone"])
-@pytest.mark.parametrize("path", ["/", "/dyads/BLR-UKR", "/incidents?dyad=BLR-UKR"])
+@pytest.mark.parametrize(
+    "path", ["/", "/dyads/BLR-UKR", "/incidents?dyad=BLR-UKR", "/map?dyad=BLR-UKR"]
+)
 def test_web_pages_in_chromium(
     chromium: str,  # noqa: F811
     server: str,
@@ -159,3 +162,25 @@ def _open_url(
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     return result.stdout, [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
+
+
+def test_web_map_draws_outlines_and_a_dot_per_located_incident(evil_store: Store) -> None:
+    outlines = load_outlines()
+    assert len(outlines) > 170 and {"BLR", "UKR", "FRA", "NOR", "USA"} <= set(outlines)
+    ring = max(outlines["BLR"], key=len)
+    lons, lats = [p[0] for p in ring], [p[1] for p in ring]
+    assert 23 < min(lons) < max(lons) < 33 and 51 < min(lats) < max(lats) < 57
+    app = app_over(evil_store)
+    located = {e["incident_id"] for e in evil_store.events(dyad=("BLR", "UKR"))
+               if (e.get("location") or {}).get("lat") is not None}  # fmt: skip
+    assert located
+    html = call(app, "GET", "/map", params={"dyad": "BLR-UKR"}).text
+    assert html.count("<circle") == len(located)
+    assert all(f'href="/incidents/{i}"' in html for i in located)
+    box = re.search(r'class="map" viewBox="(-?[\d.]+) (-?[\d.]+) ([\d.]+) ([\d.]+)"', html)
+    assert box is not None
+    x, y, w, h = (float(v) for v in box.groups())
+    for cx, cy in re.findall(r'cx="([\d.]+)" cy="([\d.]+)"', html):
+        assert x <= float(cx) <= x + w and y <= float(cy) <= y + h
+    everywhere = call(app, "GET", "/map").text
+    assert everywhere.count('class="land"') == len(outlines)

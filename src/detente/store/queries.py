@@ -283,3 +283,29 @@ def document(store: Store, doc_id: str, revision: int | None = None) -> dict[str
         for s in spans
     ]  # fmt: skip
     return record
+
+
+MAX_LOCATED = 2000
+
+
+def located(store: Store, where: EventFilter, *, limit: int = MAX_LOCATED) -> list[dict[str, Any]]:
+    """Current events matching ``where`` whose place has coordinates (reviewed), at most
+    ``limit``, oldest first."""
+    query = (
+        select(events.c.payload, events.c.incident_id)
+        .where(
+            and_(
+                *where.conditions(),
+                events.c.payload.contains('"lat": '),
+                ~events.c.payload.contains('"lat": null'),
+            )
+        )
+        .order_by(events.c.date_start.is_(None), events.c.date_start, events.c.id)
+        .limit(limit)
+    )
+    with store.engine.connect() as conn:
+        rows = conn.execute(query).all()
+    found = [{**json.loads(r.payload), "incident_id": r.incident_id} for r in rows]
+    return [
+        e for e in resolve(store).records(found) if (e.get("location") or {}).get("lat") is not None
+    ]

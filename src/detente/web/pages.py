@@ -7,6 +7,7 @@ script of our own, every asset served by the app itself, so it works offline.
     /incidents/{id}      its reports (the trigger marked in each sentence) and its sources
     /events/{id}         an event's full record
     /alerts              the configured alert rules, evaluated now
+    /map                 located incidents on country outlines (Natural Earth 1:110m)
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from detente.analysis.dyads import dyad_summaries
 from detente.errors import RequestError
 from detente.records import EventType, Status
 from detente.report.html import LINK_SCHEMES, render_report
+from detente.report.map import Dot, world_map
 from detente.report.svg import sparkline
-from detente.store.queries import EventFilter, event, incident, incident_page
+from detente.store.queries import EventFilter, event, incident, incident_page, located
 from detente.store.tokens import Token
 from detente.web.api import day, parse_dyad
 from detente.web.app import context
@@ -39,6 +41,17 @@ SPARK_PAIRS = 20  # of which this many get their trend drawn (each is one analys
 PAGE = 50
 ASSETS = {"dashboard.css": "text/css", "dashboard.js": "text/javascript"}
 FILTERS = ("dyad", "actor", "type", "status", "since", "until", "q")
+
+_outlines: dict[str, Any] = {}  # loaded at the first map, once per process
+
+
+def _world() -> dict[str, Any]:
+    from detente.geo.outlines import load_outlines
+
+    if not _outlines:
+        _outlines.update(load_outlines())
+    return _outlines
+
 
 _templates = Environment(
     loader=PackageLoader("detente.web", "templates"),
@@ -177,3 +190,22 @@ def alerts_page(request: Request, _: Reader) -> HTMLResponse:
             for a in fired[:500]
         ]  # fmt: skip
     return _page("alerts.html", title="Alerts", rows=rows)
+
+
+@router.get("/map", response_class=HTMLResponse)
+def map_page(request: Request, _: Reader) -> HTMLResponse:
+    where, given = _filter(request)
+    found = located(context(request).store, where)
+    dots: dict[str, Dot] = {}
+    for e in found:  # one dot per incident, at its first located report
+        key = e.get("incident_id") or e["id"]
+        if key in dots:
+            continue
+        place = e["location"]
+        label = f"{e.get('date') or '?'} {_who(e)} {e['event']} ({e['status']}), {place['name']}"
+        href = f"/incidents/{e['incident_id']}" if e.get("incident_id") else f"/events/{e['id']}"
+        dots[key] = Dot(float(place["lon"]), float(place["lat"]), label, href,
+                        int(e["quad_code"]) >= 3)  # fmt: skip
+    svg = world_map(_world(), list(dots.values()), title="located incidents")
+    return _page("map.html", title="Located incidents", svg=svg, dots=list(dots.values()),
+                 f=given, total=len(found))  # fmt: skip
