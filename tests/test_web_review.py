@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import select
 
 from detente import ingest, open_store
 from detente.analysis import analyse
@@ -28,6 +29,7 @@ from detente.store.reviews import (
     review_event,
     split_incident,
 )
+from detente.store.schema import events
 from detente.store.tokens import create_token
 from tests.conftest import DEMO
 from tests.web import app_over, bearer, call, copied_store
@@ -78,9 +80,10 @@ def test_review_marking_wrong_changes_series_export_and_report(store: Store) -> 
     assert event["id"] not in {e["id"] for e in exported}
     assert len(exported) == len(coded) - 1
     assert render_report(store, BLR_UKR) != before_report
-    # the coder's output is untouched: the stored payload still holds the event
-    assert event["id"] in {e["id"] for e in store._stored_events(None, None, None, None, None,
-                                                                  False, False)}  # fmt: skip
+    # the coder's output is untouched: the stored record is the one it wrote
+    with store.engine.connect() as conn:
+        stored = conn.execute(select(events.c.payload).where(events.c.id == event["id"])).scalar()
+    assert json.loads(str(stored)) == {k: v for k, v in event.items() if k != "incident_id"}
     (review,) = list_reviews(store)
     assert review.reviewer == "ann" and review.before["event"] == event["event"]
 
@@ -166,6 +169,7 @@ def test_review_through_the_api(store: Store) -> None:
     assert table.splitlines()[0] == "id,action,target,before,after,comment,reviewer,created_at"
     for bad, says in [({"comment": "x", "event": "SHOUT"}, "event"),
                       ({"comment": "x", "date": "2024-02-30"}, "date"),
+                      ({"comment": "x", "event": "CONSULT", "mode": "troops"}, "not a mode"),
                       ({"comment": "x"}, "nothing to change"),
                       ({"wrong": True}, "comment")]:  # fmt: skip
         answer = call(app, "POST", url, json=bad, headers=bearer(reviewer))

@@ -278,13 +278,20 @@ def review_event(
         raise RequestError(404, f"no current event {event_id!r}")
     _, page, record = found[0]
     seen = resolve(store).apply(record) or record  # what the reviewer saw
+    after: dict[str, Any]
     if wrong:
         action, after = "wrong", {"wrong": True}
         before = {k: seen.get(k) for k in FIELDS}
     else:
-        after = check_changes(changes or {}, load_ontology())
+        ontology = load_ontology()
+        after = check_changes(changes or {}, ontology)
         if not after:
             raise RequestError(422, "nothing to change: give wrong, or fields to change")
+        if after.get("mode") is not None:
+            try:
+                ontology.check_mode(EventType(after.get("event") or seen["event"]), after["mode"])
+            except ValueError as exc:
+                raise RequestError(422, str(exc)) from None
         action = "change"
         before = {k: _plain(seen.get(k)) for k in after}
     return _write(store, action, event_id, [(page, anchor(page, record))], before, after,
