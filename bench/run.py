@@ -237,6 +237,9 @@ def main() -> None:
     from bench import analytics
 
     results["analytics"] = analytics.main()
+    from bench import web
+
+    results["web"] = web.main()
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
     print(f"written {OUT / 'results.json'}")

@@ -19,7 +19,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, and_, create_engine, event, exists, func, or_, select, update
+from sqlalchemy import Engine, and_, create_engine, event, func, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import StaticPool
@@ -256,11 +256,11 @@ def _iso(value: dt.date | None) -> str | None:
 
 
 def _has(code: str, role: str) -> Any:
-    return exists().where(
-        and_(
-            event_actors.c.event_id == events.c.id,
-            event_actors.c.role == role,
-            event_actors.c.code == code,
+    # an uncorrelated IN: the database finds the code's events once (ix_event_actors_code),
+    # where a correlated EXISTS made SQLite scan them again for every event
+    return events.c.id.in_(
+        select(event_actors.c.event_id).where(
+            and_(event_actors.c.role == role, event_actors.c.code == code)
         )
     )
 

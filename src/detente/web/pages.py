@@ -12,6 +12,7 @@ script of our own, every asset served by the app itself, so it works offline.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from importlib.resources import files
 from typing import Annotated, Any
@@ -38,6 +39,7 @@ router = APIRouter(include_in_schema=False)
 Reader = Annotated[Token | None, Depends(reader)]
 OVERVIEW_PAIRS = 30  # pairs listed on the overview
 SPARK_PAIRS = 20  # of which this many get their trend drawn (each is one analysis)
+SPARK_DAYS = 182  # the trend drawn: the weekly index over the half-year to the pair's index day
 PAGE = 50
 ASSETS = {"dashboard.css": "text/css", "dashboard.js": "text/javascript"}
 FILTERS = ("dyad", "actor", "type", "status", "since", "until", "q")
@@ -84,7 +86,8 @@ def overview(request: Request, _: Reader) -> HTMLResponse:
     rows = []
     for n, summary in enumerate(dyad_summaries(store)[:OVERVIEW_PAIRS]):
         row = summary.row()
-        weeks = analyse(store, summary.dyad).weeks if n < SPARK_PAIRS else []
+        recent = summary.as_of - dt.timedelta(days=SPARK_DAYS)
+        weeks = analyse(store, summary.dyad, since=recent).weeks if n < SPARK_PAIRS else []
         row["spark"] = sparkline([w.index for w in weeks], label=f"weekly index {row['dyad']}")
         rows.append(row)
     return _page("overview.html", title="Tension between states", rows=rows, counts=store.counts())
