@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -64,11 +65,13 @@ class Context:
     load_resources: Callable[[], Resources]
     limiter: RateLimiter
     _resources: Resources | None = field(default=None, repr=False)
+    _loading: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def resources(self) -> Resources:
-        if self._resources is None:
-            self._resources = self.load_resources()
-        return self._resources
+        with self._loading:  # two first documents at once load the coder once
+            if self._resources is None:
+                self._resources = self.load_resources()
+            return self._resources
 
 
 def context(request: Request) -> Context:
