@@ -245,6 +245,9 @@ def main() -> None:
     from bench import commitments
 
     results["commitments"] = commitments.main()
+    from bench import web
+
+    results["web"] = web.main()
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
     print(f"written {OUT / 'results.json'}")

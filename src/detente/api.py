@@ -9,11 +9,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from detente.errors import InputError
 from detente.nlp.model import DEFAULT_MODEL
 from detente.nlp.pipeline import Coded, Resources, code_document, code_documents, load
-from detente.read import DEFAULT_MAX_BYTES, read_inputs
+from detente.read import DEFAULT_MAX_BYTES, read_inputs, read_record
 from detente.records import Document, Event
 from detente.store import Store, content_hash
 from detente.store.repository import Prepared, prepare
@@ -190,4 +191,45 @@ def ingest(
     return summary
 
 
-__all__ = ["IngestSummary", "LoadOptions", "extract", "extract_text", "ingest", "load"]
+@dataclass(frozen=True)
+class RecordIngested:
+    """What storing one posted document did."""
+
+    doc_id: str
+    content_hash: str
+    stored: bool  # False: the same text was stored already
+    events: int
+    event_ids: tuple[str, ...]
+
+
+def ingest_record(
+    raw: dict[str, Any],
+    store: Store,
+    resources: Resources,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> RecordIngested:
+    """Code and store one corpus-style record (``id``, ``text``, optional metadata): what
+    ``POST /api/v1/documents`` does. A record that cannot be read raises its ``InputError``."""
+    doc = read_record(raw, max_bytes=max_bytes)
+    if isinstance(doc, InputError):
+        raise doc
+    key = content_hash(doc)
+    if store.stored([doc]):
+        return RecordIngested(doc.id, key, False, 0, ())
+    prepared = prepare(next(iter(code_documents([doc], resources, None))))
+    stored = key in store.add_many([prepared])
+    ids = tuple(row["id"] for row in prepared.events)
+    return RecordIngested(doc.id, key, stored, prepared.n_events if stored else 0, ids)
+
+
+__all__ = [
+    "IngestSummary",
+    "LoadOptions",
+    "RecordIngested",
+    "extract",
+    "extract_text",
+    "ingest",
+    "ingest_record",
+    "load",
+]

@@ -19,9 +19,11 @@ from detente.cli_options import (
     actors_option,
     db_option,
     model_options,
+    open_store,
     output_options,
     private_option,
 )
+from detente.cli_web import review, serve, tokens
 from detente.errors import ConfigError, DataFileError, DetenteError, InputError
 from detente.nlp.calendar import parse_iso_date
 from detente.output import (
@@ -37,7 +39,6 @@ if TYPE_CHECKING:  # the models, spaCy and the store load in the commands that n
     from detente import api
     from detente.analysis import DyadAnalysis
     from detente.nlp.pipeline import Resources
-    from detente.store import Store
 
 log = logging.getLogger("detente")
 
@@ -65,12 +66,6 @@ def _api() -> Any:
     from detente import api
 
     return api
-
-
-def open_store(url: str | None = None, *, create: bool = True) -> Store:
-    from detente.store import open_store as opened
-
-    return opened(url, create=create)
 
 
 def load_knowledge_base(files: Iterable[Path] = ()) -> Any:
@@ -761,6 +756,10 @@ def main() -> None:
     except BrokenPipeError:
         sys.exit(0)
 
+
+cli.add_command(review)
+cli.add_command(serve)
+cli.add_command(tokens)
 
 if __name__ == "__main__":
     main()

@@ -1,15 +1,18 @@
-"""Options shared by the ``detente`` commands (one output option set, the store, the model)."""
+"""Options and helpers shared by the commands of ``detente`` (``cli`` and ``cli_web``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from detente.nlp.defaults import DEFAULT_MODEL
 from detente.output import FORMATS
+
+if TYPE_CHECKING:
+    from detente.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -72,3 +75,9 @@ def db_option(fn: F) -> F:
         help="Store URL (sqlite:///file.db or postgresql://...); "
         "default $DETENTE_DB, else sqlite:///detente.db.",
     )(fn)
+
+
+def open_store(url: str | None = None, *, create: bool = True) -> Store:
+    from detente.store import open_store as opened
+
+    return opened(url, create=create)

@@ -11,7 +11,8 @@
     │   └── FetchError            a URL could not be fetched (refused, failed, too large, ...)
     ├── StoreError                the event store cannot be opened or written
     ├── DeliveryError             an alert could not be delivered on a channel (after retries)
-    └── OutputError               a report or export file cannot be written (nothing half-written)
+    ├── OutputError               a report or export file cannot be written (nothing half-written)
+    └── RequestError              a web request that cannot be answered; carries its HTTP status
 
 Every error carries a one-line message meant for the person at the terminal.
 """
@@ -94,3 +95,14 @@ class DeliveryError(DetenteError):
 
 class OutputError(DetenteError):
     """An output file cannot be written; no partial file is left behind."""
+
+
+class RequestError(DetenteError):
+    """A request to ``detente serve`` that cannot be answered: its HTTP ``status`` and a line
+    saying why (the web app renders every one as the same JSON error body)."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}

@@ -88,7 +88,14 @@ def dyad_points(
     with_text: bool = False,
 ) -> list[Point]:
     """The dated incidents between the two sides (each once, with its direction), oldest first.
-    A joint incident (both sides acting together) appears once, from the first side."""
+    A joint incident (both sides acting together) appears once, from the first side. When the
+    store holds reviews, the incidents are those of the reviewed events (``reviewed``)."""
+    from detente.analysis.reviewed import reviewed_points
+    from detente.store.reviews import resolve
+
+    reviewed = resolve(store)
+    if reviewed:  # analysts corrected some events: read the pair's events, reviewed
+        return reviewed_points(store, dyad, reviewed, since=since, until=until, with_text=with_text)
     a, b = dyad
     pairs = [(a, b), (b, a)]
     columns = [

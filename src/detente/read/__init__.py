@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 from detente.errors import InputError, UnsupportedLanguageError
 from detente.nlp.calendar import parse_iso_date
 from detente.read._decode import DEFAULT_MAX_BYTES, check_size, decode
-from detente.read.corpora import read_csv, read_jsonl
+from detente.read.corpora import read_csv, read_jsonl, record
 from detente.read.feeds import looks_like_feed, read_feed
 from detente.read.html import looks_like_html, read_html
 from detente.read.lang import SUPPORTED, detect
@@ -83,6 +83,15 @@ def _read_path(
         yield InputError(raw, "not a regular file or directory")
     else:
         yield InputError(raw, "no such file or directory")
+
+
+def read_record(
+    raw: dict[str, Any], *, where: str = "request", max_bytes: int = DEFAULT_MAX_BYTES
+) -> Item:
+    """One document from a corpus-style record (``id``, ``text``; ``published``, ``title``,
+    ``url``, ``source``, ``language`` optional), checked like a line of a JSONL corpus."""
+    item = record(where, raw, None, "jsonl", max_bytes)
+    return _with_language(item) if isinstance(item, Document) else item
 
 
 def _languages(items: Iterable[Item], check: bool) -> Iterator[Item]:

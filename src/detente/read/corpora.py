@@ -17,7 +17,7 @@ from detente.nlp.calendar import parse_iso_date
 from detente.records import Document
 
 
-def _record(
+def record(
     where: str, raw: Mapping[str, Any], path: str | None, kind: str, max_bytes: int
 ) -> Document | InputError:
     text = raw.get("text")
@@ -92,7 +92,7 @@ def read_jsonl(
         if own_output(raw):
             yield InputError(source, OWN_OUTPUT_REASON)
             return
-        yield _record(where, raw, path, "jsonl", max_bytes)
+        yield record(where, raw, path, "jsonl", max_bytes)
     if not seen:
         yield EmptyInputError(source, "empty input")
 
@@ -115,4 +115,4 @@ def read_csv(
         if None in row:
             yield InputError(where, "row has more fields than the header")
             continue
-        yield _record(where, row, path, "csv", max_bytes)
+        yield record(where, row, path, "csv", max_bytes)

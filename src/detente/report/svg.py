@@ -242,3 +242,25 @@ def _ticks(first: dt.date, last: dt.date) -> list[dt.date]:
     span = max((last - first).days, 1)
     step = max(1, span // 8)
     return [first + dt.timedelta(days=i) for i in range(0, span + 1, step)]
+
+
+def sparkline(
+    values: Sequence[float], *, width: int = 160, height: int = 32, label: str = ""
+) -> str:
+    """A small line of ``values`` (the overview's trend per pair), zero line dashed."""
+    if len(values) < 2:
+        return ""
+    low, high = min(0.0, *values), max(0.0, *values)
+    span = (high - low) or 1.0
+    step = (width - 2) / (len(values) - 1)
+
+    def y(v: float) -> float:
+        return 1 + (height - 2) * (high - v) / span
+
+    points = " ".join(f"{1 + i * step:.1f},{y(v):.1f}" for i, v in enumerate(values))
+    return (
+        f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{escape(label)}">'
+        f'<line x1="0" x2="{width}" y1="{y(0):.1f}" y2="{y(0):.1f}" class="zero"/>'
+        f'<polyline points="{points}" class="line"/></svg>'
+    )

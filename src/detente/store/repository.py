@@ -19,7 +19,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, and_, create_engine, event, exists, func, or_, select, update
+from sqlalchemy import Engine, and_, create_engine, event, func, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import StaticPool
@@ -131,9 +131,29 @@ class Store:
         incidents_only: bool = False,
         include_superseded: bool = False,
     ) -> Iterator[dict[str, Any]]:
-        """Event JSON records with ``incident_id``, oldest first (undated last), streamed.
-        With ``incidents_only``, one record per incident: its lead event with the incident's
-        date and figures."""
+        """Event JSON records with ``incident_id``, oldest first (undated last), streamed, as
+        analysts reviewed them (``store.reviews``: an event marked wrong is left out; the
+        filters select by the coder's values). With ``incidents_only``, one record per
+        incident: its lead event with the incident's date and figures."""
+        from detente.store.reviews import resolve  # analysts' reviews apply to every read
+
+        reviewed = resolve(self)
+        yield from reviewed.records(
+            self._stored_events(dyad, actor, event_type, since, until, incidents_only,
+                                include_superseded)
+        )  # fmt: skip
+
+    def _stored_events(
+        self,
+        dyad: tuple[str, str] | None,
+        actor: str | None,
+        event_type: str | None,
+        since: dt.date | None,
+        until: dt.date | None,
+        incidents_only: bool,
+        include_superseded: bool,
+    ) -> Iterator[dict[str, Any]]:
+        """The events (or incidents) as the coder stored them."""
         conditions = _filters(dyad, actor, event_type, since, until)
         if not include_superseded:
             conditions.append(events.c.superseded.is_(False))
@@ -236,11 +256,11 @@ def _iso(value: dt.date | None) -> str | None:
 
 
 def _has(code: str, role: str) -> Any:
-    return exists().where(
-        and_(
-            event_actors.c.event_id == events.c.id,
-            event_actors.c.role == role,
-            event_actors.c.code == code,
+    # an uncorrelated IN: the database finds the code's events once (ix_event_actors_code),
+    # where a correlated EXISTS made SQLite scan them again for every event
+    return events.c.id.in_(
+        select(event_actors.c.event_id).where(
+            and_(event_actors.c.role == role, event_actors.c.code == code)
         )
     )
 

@@ -15,6 +15,8 @@ source_state     each watched source: its last fetch and success, validators, fa
 source_items     what each source has published (one row per item seen) and the document it gave
 alert_outbox     every alert the watcher raised, with its JSON, until delivered on each channel
 alert_deliveries which channel delivered which alert (each once), or why it has not yet
+reviews          analysts' corrections of events and incidents (who, when, before, after, why)
+api_tokens       the tokens of ``detente serve``: their names, scopes and hashes (never the token)
 """
 
 from __future__ import annotations
@@ -241,4 +243,29 @@ alert_deliveries = Table(
     Column("delivered_at", String(32)),  # null until delivered
     Column("attempts", Integer, nullable=False),
     Column("last_error", Text),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("name", String(128), primary_key=True),
+    Column("scope", String(16), nullable=False),  # read | review | ingest
+    Column("token_hash", String(64), nullable=False, unique=True),  # SHA-256 of the token
+    Column("created_at", String(32), nullable=False),
+)
+
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("action", String(8), nullable=False),  # wrong | change | merge | split
+    Column("target", String(32), nullable=False),  # the event or incident reviewed
+    # what finds the reviewed events again in any revision: hashes of page, sentence and trigger
+    Column("anchors", Text, nullable=False),  # JSON list
+    Column("before", Text, nullable=False),  # JSON: the values the reviewer saw
+    Column("after", Text, nullable=False),  # JSON: the values the reviewer set
+    Column("comment", Text, nullable=False),
+    Column("reviewer", String(128), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Index("ix_reviews_target", "target"),
 )
