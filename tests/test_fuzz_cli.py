@@ -1,0 +1,150 @@
+"""Property tests of the input paths of ``detente extract`` and ``detente ingest``: a batch of
+generated inputs (files of every kind in a folder, standard input, a missing path) beside good
+ones. No traceback, one line per bad input naming it, the good documents coded, and nothing
+already stored lost.
+
+The coder is slow to load, so the library's ingest runs with the pipeline loaded once (the
+session's ``res``) and the command itself, a real ``detente`` process, on a few examples only.
+Documents are capped at 4 KB here, so that what the coder reads stays small.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from detente import Store, ingest, open_store
+from detente.nlp.pipeline import Resources
+from fuzz.readers import GOOD
+from tests.conftest import DEMO
+from tests.strategies import csv_document, encoded_text, feed_document, html_page, jsonl_line
+
+MAX_BYTES = 4096
+CI = bool(os.environ.get("CI"))
+
+# one generated input of each kind, as (file name, bytes)
+batch_files = st.tuples(
+    st.binary(max_size=400).map(lambda b: ("bytes.txt", b)),
+    encoded_text().map(lambda c: ("encoded.md", c[2])),
+    html_page().map(lambda p: ("page.html", p.encode())),
+    feed_document().map(lambda f: ("feed.xml", f.encode())),
+    st.lists(jsonl_line(), max_size=4).map(lambda ls: ("corpus.jsonl", "\n".join(ls).encode())),
+    csv_document().map(lambda c: ("corpus.csv", c.encode())),
+)
+stdin_bytes = st.binary(max_size=300) | html_page().map(str.encode)
+
+
+def write_batch(root: Path, files: tuple[tuple[str, bytes], ...], good: str) -> list[str]:
+    """The generated files in ``root/in`` and a good text file last; the paths to read."""
+    folder = root / "in"
+    folder.mkdir()
+    for name, data in files:
+        (folder / name).write_bytes(data)
+    (folder / "zz-good.txt").write_text(good, "utf-8")
+    return [str(folder), str(root / "missing.txt")]
+
+
+def unique_good(n: int) -> str:
+    """A good document that an earlier example may not have stored (new content)."""
+    return f"Report number {n}.\n\n{GOOD}"
+
+
+def check_report(lines: list[str], names: list[str]) -> None:
+    """Every reported problem is one line naming one of the inputs."""
+    for line in lines:
+        assert line.startswith(tuple(f"detente: skipped {n}" for n in names)), line
+
+
+@settings(
+    max_examples=6,
+    deadline=timedelta(seconds=60),
+    derandomize=CI,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(files=batch_files, n=st.integers(0, 10_000))
+def test_fuzz_ingest_a_bad_batch_loses_nothing_stored(
+    res: Resources, stored_store: Store, files: tuple[tuple[str, bytes], ...], n: int
+) -> None:
+    before = stored_store.counts()
+    ids_before = {e["id"] for e in stored_store.events()}
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = write_batch(Path(tmp), files, unique_good(n))
+        summary = ingest(paths, stored_store, res, max_bytes=MAX_BYTES)
+        check_report([f"detente: skipped {e}" for e in summary.errors], paths)
+    after = stored_store.counts()
+    assert all(after[k] >= before[k] for k in before), (before, after)
+    assert ids_before <= {e["id"] for e in stored_store.events()}
+    assert summary.documents >= 1 and f"{paths[1]}: no such file" in " ".join(summary.errors)
+
+
+def detente(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "detente.cli", *args], input=stdin, capture_output=True, check=False
+    )
+
+
+CLI_SETTINGS = settings(
+    max_examples=2,
+    deadline=None,  # a real process loading the coder: its time is not the readers'
+    derandomize=CI,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@CLI_SETTINGS
+@given(files=batch_files, stdin=stdin_bytes)
+def test_fuzz_cli_extract_one_line_per_bad_input_and_the_good_coded(
+    files: tuple[tuple[str, bytes], ...], stdin: bytes
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = write_batch(Path(tmp), files, GOOD)
+        done = detente("extract", *paths, "-", "--max-size", "0.004", stdin=stdin)
+    err = done.stderr.decode()
+    assert done.returncode == 1, err  # the missing path at least
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if line != "detente: no event coded in the input"]
+    check_report(lines, [*paths, "<stdin>"])
+    assert sum(paths[1] in line for line in lines) == 1
+    events = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert any(e["doc_path"].endswith("zz-good.txt") and e["event"] == "MOBILIZE" for e in events)
+
+
+@CLI_SETTINGS
+@given(files=batch_files, stdin=stdin_bytes, n=st.integers(0, 10_000))
+def test_fuzz_cli_ingest_a_bad_batch_keeps_the_store(
+    stored_store: Store, files: tuple[tuple[str, bytes], ...], stdin: bytes, n: int
+) -> None:
+    before = stored_store.counts()
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = write_batch(Path(tmp), files, unique_good(n))
+        url = str(stored_store.engine.url)
+        done = detente("ingest", *paths, "-", "--db", url, "--max-size", "0.004", stdin=stdin)
+    err = done.stderr.decode()
+    assert done.returncode == 1 and "Traceback" not in err, err
+    *problems, summary = err.splitlines()
+    check_report(problems, [*paths, "<stdin>"])
+    assert summary.startswith(f"{summary.split()[0]} documents read, ")
+    after = stored_store.counts()
+    assert all(after[k] >= before[k] for k in before), (before, after)
+    assert after["documents"] > before["documents"] or " 1 already stored" in summary
+
+
+@pytest.fixture(scope="module")
+def stored_store(res: Resources, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """A SQLite store holding two documents of the demo, made once for this module."""
+    store = open_store(f"sqlite:///{tmp_path_factory.mktemp('store') / 'store.db'}")
+    demo = [DEMO / "2024-06-21-border-buildup.md", DEMO / "2024-07-31-zelensky-visit.txt"]
+    summary = ingest([str(p) for p in demo], store, res)
+    assert summary.stored == 2 and summary.events and not summary.errors
+    yield store
+    store.close()
