@@ -20,7 +20,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from detente import Store, ingest, open_store
@@ -66,7 +66,7 @@ def check_report(lines: list[str], names: list[str]) -> None:
 
 
 @settings(
-    max_examples=6,
+    max_examples=10,
     deadline=timedelta(seconds=60),
     derandomize=CI,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -98,10 +98,23 @@ CLI_SETTINGS = settings(
     deadline=None,  # a real process loading the coder: its time is not the readers'
     derandomize=CI,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),  # no shrinking: a run costs seconds
 )
 
 
-@CLI_SETTINGS
+@settings(CLI_SETTINGS, max_examples=1)
+@example(  # each gave a traceback or more than one line (trafilatura's log) before its fix
+    files=(
+        ("bytes.txt", b"\x1c"),
+        ("encoded.md", "Minsk caf\xe9".encode("latin-1")),
+        ("page.html", b"<body><SVG></body></html>"),
+        ("feed.xml", b"<?xml version='1.0'?><rss><channel><item><description>&#xD800;"
+                     b"</description><pubDate>0000-01-01</pubDate></item></channel></rss>"),
+        ("corpus.jsonl", b'{"id": "a\\n", "text": "x", "language": "fr"}\n{broken\n'),
+        ("corpus.csv", b"id,text\n"),
+    ),
+    stdin=b"<html><body><p></p></body></html>",
+)  # fmt: skip
 @given(files=batch_files, stdin=stdin_bytes)
 def test_fuzz_cli_extract_one_line_per_bad_input_and_the_good_coded(
     files: tuple[tuple[str, bytes], ...], stdin: bytes
@@ -137,6 +150,19 @@ def test_fuzz_cli_ingest_a_bad_batch_keeps_the_store(
     after = stored_store.counts()
     assert all(after[k] >= before[k] for k in before), (before, after)
     assert after["documents"] > before["documents"] or " 1 already stored" in summary
+
+
+def test_fuzz_ingest_file_name_not_utf8_is_stored(
+    res: Resources, stored_store: Store, tmp_path: Path
+) -> None:
+    # SQLite refused the surrogate the name reads with: the ingest stopped with a traceback
+    folder = Path(bytes(tmp_path).decode("utf-8", "surrogateescape")) / "in"
+    folder.mkdir()
+    (folder / b"caf\xe9.txt".decode("utf-8", "surrogateescape")).write_text(unique_good(-1))
+    summary = ingest([str(folder)], stored_store, res)
+    assert summary.stored == 1 and not summary.errors
+    paths = {e["doc_path"] for e in stored_store.events()}
+    assert str(folder / "caf\ufffd.txt") in paths
 
 
 @pytest.fixture(scope="module")

@@ -58,13 +58,13 @@ def batch(kind: str, content: bytes) -> list[Document | InputError]:
         return check_batch(kind, items, fuzzed, good)
 
 
-@fuzz_settings(150)
+@fuzz_settings(300)
 @given(kind=st.sampled_from(KINDS), data=st.binary(max_size=2048))
 def test_fuzz_read_any_bytes_as_any_kind(kind: str, data: bytes) -> None:
     batch(kind, data)
 
 
-@fuzz_settings(120)
+@fuzz_settings(200)
 @given(kind=st.sampled_from((".txt", ".md", "", "-")), case=encoded_text())
 def test_fuzz_read_text_in_any_encoding(kind: str, case: tuple[str, str, bytes]) -> None:
     text, encoding, data = case
@@ -86,7 +86,7 @@ def test_fuzz_read_text_in_any_encoding(kind: str, case: tuple[str, str, bytes])
         assert any(w in item.detail for w in ("UTF-8", "UTF-16", "NUL")), item
 
 
-@fuzz_settings(400)
+@fuzz_settings(1000)
 @given(data=st.binary(max_size=512))
 def test_fuzz_read_decoding_refuses_with_a_reason_or_keeps_the_text(data: bytes) -> None:
     try:
@@ -99,7 +99,7 @@ def test_fuzz_read_decoding_refuses_with_a_reason_or_keeps_the_text(data: bytes)
         assert text == data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
 
 
-@fuzz_settings(80)
+@fuzz_settings(150)
 @given(kind=st.sampled_from((".html", ".htm", "-", "")), page=html_page())
 def test_fuzz_read_html_pages(kind: str, page: str) -> None:
     items = batch(kind, page.encode("utf-8"))
@@ -107,7 +107,7 @@ def test_fuzz_read_html_pages(kind: str, page: str) -> None:
         assert len(items) == 1  # one page, one document or one reason
 
 
-@fuzz_settings(60)
+@fuzz_settings(120)
 @given(kind=st.sampled_from((".xml", ".rss", ".atom", "-")), feed=feed_document())
 def test_fuzz_read_feeds(kind: str, feed: str) -> None:
     batch(kind, feed.encode("utf-8"))
@@ -117,7 +117,7 @@ def _non_blank(lines: list[str]) -> int:
     return sum(1 for line in lines if line.strip())
 
 
-@fuzz_settings(80)
+@fuzz_settings(150)
 @given(
     kind=st.sampled_from((".jsonl", ".ndjson")),
     lines=st.lists(jsonl_line(), max_size=8),
@@ -137,14 +137,14 @@ def test_fuzz_read_jsonl_one_item_per_line_and_good_records_read(
     assert {k: read.get(k) for k in goods} == goods
 
 
-@fuzz_settings(60)
+@fuzz_settings(120)
 @given(data=csv_document())
 def test_fuzz_read_csv_corpora(data: str) -> None:
     items = batch(".csv", data.encode("utf-8"))
     assert items
 
 
-@fuzz_settings(40)
+@fuzz_settings(80)
 @given(
     bad=st.lists(corpus_record(), max_size=5),
     good_at=st.lists(st.integers(0, 5), min_size=1, max_size=2),
@@ -182,7 +182,7 @@ sidecar_record = st.fixed_dictionaries(
 )
 
 
-@fuzz_settings(80)
+@fuzz_settings(150)
 @given(records=st.lists(sidecar_record, min_size=1, max_size=4))
 def test_fuzz_read_folder_index_metadata_of_any_type(records: list[dict[str, object]]) -> None:
     data = "".join(json.dumps(r) + "\n" for r in records).encode("utf-8")
@@ -200,7 +200,7 @@ FILES = st.lists(
 )
 
 
-@fuzz_settings(40)
+@fuzz_settings(80)
 @given(files=FILES)
 def test_fuzz_read_folder_every_file_is_read_or_reported(
     files: list[tuple[str, str, bytes]],

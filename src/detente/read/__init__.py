@@ -172,7 +172,9 @@ def _read_file(path: Path, max_bytes: int, meta: dict[str, Any]) -> Iterator[Ite
 
 
 def _read_jsonl_file(path: Path, doc_path: str, max_bytes: int) -> Iterator[Item]:
-    """A JSONL corpus, streamed line by line: the size limit applies to each record."""
+    """A JSONL corpus, streamed line by line: the size limit applies to each record. UTF-8
+    lines are decoded one by one (a bad one is one bad record); UTF-16 and UTF-32 as a stream,
+    which stops at the first undecodable block."""
     source = str(path)
     lines_read = 0
 
@@ -183,15 +185,28 @@ def _read_jsonl_file(path: Path, doc_path: str, max_bytes: int) -> Iterator[Item
             yield line
 
     try:
-        with path.open("rb") as raw:
-            codec, name = encoding_of(raw.read(4))
-        with path.open("r", encoding=codec, errors="strict") as handle:
-            yield from read_jsonl(source, counted(handle), doc_path, max_bytes)
+        with path.open("rb") as handle:
+            codec, name = encoding_of(handle.read(4))
+            handle.seek(0)
+            if codec == "utf-8-sig":
+                yield from read_jsonl(source, _lines(handle), doc_path, max_bytes)
+                return
+            text = io.TextIOWrapper(handle, encoding=codec, errors="strict")
+            yield from read_jsonl(source, counted(text), doc_path, max_bytes)
     except UnicodeDecodeError:
         # decoding runs ahead of the lines in blocks: every line up to here was read
         yield InputError(source, f"invalid {name} after line {lines_read}; reading stopped there")
     except OSError as exc:
         yield InputError(source, f"cannot read: {exc.strerror}")
+
+
+def _lines(handle: BinaryIO) -> Iterator[bytes]:
+    """The lines of a binary file split as universal newlines do (\\n, \\r\\n, \\r)."""
+    for chunk in handle:
+        if b"\r" in chunk:
+            yield from chunk.splitlines()
+        else:
+            yield chunk
 
 
 def _apply_meta(doc: Document, meta: dict[str, Any]) -> Document:

@@ -72,14 +72,25 @@ OWN_OUTPUT_REASON = "detente's own event records (extract or export output), not
 
 
 def read_jsonl(
-    source: str, lines: Iterable[str], path: str | None, max_bytes: int
+    source: str, lines: Iterable[str | bytes], path: str | None, max_bytes: int
 ) -> Iterator[Document | InputError]:
+    """One document per JSON line; lines given as bytes are decoded one by one (UTF-8), so that
+    a line that is not UTF-8 is one bad record, not the end of the file."""
     seen = False
-    for number, line in enumerate(lines, start=1):
+    for number, given in enumerate(lines, start=1):
+        where = f"{source}:{number}"
+        if isinstance(given, bytes):
+            try:
+                line = given.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                seen = True
+                yield DecodeError(where, f"invalid UTF-8 at byte {exc.start} of the line")
+                continue
+        else:
+            line = given
         if not line.strip():
             continue
         seen = True
-        where = f"{source}:{number}"
         try:
             raw = json.loads(line)
         except json.JSONDecodeError as exc:
