@@ -18,12 +18,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from detente.errors import DecodeError, EmptyInputError, InputError, UnsupportedLanguageError
 from detente.read import read_inputs
 from detente.read._decode import decode
+from detente.read.text import mask_markdown
 from detente.records import Document
 from fuzz.readers import GOOD, KINDS, MAX_BYTES, about, check_batch, check_items, read_batch
 from tests.strategies import (
@@ -111,6 +112,40 @@ def test_fuzz_read_html_pages(kind: str, page: str) -> None:
 @given(kind=st.sampled_from((".xml", ".rss", ".atom", "-")), feed=feed_document())
 def test_fuzz_read_feeds(kind: str, feed: str) -> None:
     batch(kind, feed.encode("utf-8"))
+
+
+PAGE = "<html><body></body></html>"
+FEED = '<?xml version="1.0"?><rss version="2.0"><channel><item><description><![CDATA[{}]]></description></item></channel></rss>'
+
+
+def _wrapped(kind: str, text: str) -> bytes:
+    if kind == ".html":
+        return (PAGE + text).encode()
+    if kind == ".xml":
+        return FEED.format(text.replace("]]>", "")).encode()
+    return text.encode()
+
+
+@fuzz_settings(30, seconds=2.0)
+# each took seconds to minutes before its pattern was made linear (times on 2 busy cores)
+@example(kind=".md", text="# a" + " " * 2000 + "b")  # the heading pattern: 13 s
+@example(kind=".md", text="a" + "*" * 80000 + "a")  # emphasis around a date line: 19 s
+@example(kind=".md", text="[" * 60000)  # a Markdown link's label: 24 s
+@example(kind=".md", text="[a](" * 30000)  # a Markdown link's address: 18 s
+@example(kind=".xml", text="< " * 100000)  # a feed summary's tags: 13 s
+@example(kind=".html", text="<div " * 50000)  # layout containers of a textless page: 10 s
+@given(
+    kind=st.sampled_from((".md", ".txt", ".html", ".xml")),
+    text=st.builds(
+        lambda head, unit, n: head + unit * n,
+        st.sampled_from(("", "# a", "a", "## ", "<p>")),
+        st.sampled_from((" ", "[", "[a](", "](", "*", "_", "#", "<div ", "< ", "<!--", "&#")),
+        st.integers(500, 20000),
+    ),
+)
+def test_fuzz_read_repeated_markup_reads_within_the_deadline(kind: str, text: str) -> None:
+    batch(kind, _wrapped(kind, text))
+    mask_markdown(text)  # what the coder masks before parsing a Markdown document
 
 
 def _non_blank(lines: list[str]) -> int:

@@ -76,7 +76,7 @@ def read_feed(source: str, data: bytes, path: str | None) -> Iterator[Document |
         if title and not text.startswith(title):
             text = f"{title}\n\n{text}"
         yield Document(
-            id=field(entry.get("id") or entry.get("link")) or Document.content_id(text),
+            id=field(entry.get("id")) or field(entry.get("link")) or Document.content_id(text),
             text=text,
             path=path,
             source=field(feed.get("title")),

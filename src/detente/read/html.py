@@ -47,12 +47,14 @@ def html_to_text(html: str) -> str:
     text = trafilatura.extract(html, include_comments=False, favor_recall=True)
     if text:
         return str(text)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+    # a tag ends at its ">" or where the next one starts: "[^>]+" made a run of "<" quadratic
+    return re.sub(r"\s+", " ", re.sub(r"<[^<>]+>", " ", html)).strip()
 
 
+# (a tag stops at the next "<" too, so that a run of unclosed tags reads in linear time)
 _CONTAINERS = re.compile(
     r"</?(?:div|span|section|font|center|main|aside|nav|figure|table|tbody|thead|tr|td|th|b|i|em"
-    r"|strong)\b[^>]*>",
+    r"|strong)\b[^<>]*>",
     re.IGNORECASE,
 )
 
