@@ -12,19 +12,24 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from detente import Store, ingest, open_store
 from detente.nlp.pipeline import Resources
+from detente.records import text_hash
+from detente.store.schema import documents, events
 from fuzz.readers import GOOD
 from tests.conftest import DEMO
 from tests.strategies import csv_document, encoded_text, feed_document, html_page, jsonl_line
@@ -73,18 +78,25 @@ def check_report(lines: list[str], names: list[str]) -> None:
 )
 @given(files=batch_files, n=st.integers(0, 10_000))
 def test_fuzz_ingest_a_bad_batch_loses_nothing_stored(
-    res: Resources, stored_store: Store, files: tuple[tuple[str, bytes], ...], n: int
+    res: Resources, template: Path, files: tuple[tuple[str, bytes], ...], n: int
 ) -> None:
-    before = stored_store.counts()
-    ids_before = {e["id"] for e in stored_store.events()}
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, copy_of(template, Path(tmp)) as store:
+        before, ids_before = store.counts(), _stored_ids(store)
         paths = write_batch(Path(tmp), files, unique_good(n))
-        summary = ingest(paths, stored_store, res, max_bytes=MAX_BYTES)
+        summary = ingest(paths, store, res, max_bytes=MAX_BYTES)
         check_report([f"detente: skipped {e}" for e in summary.errors], paths)
-    after = stored_store.counts()
-    assert all(after[k] >= before[k] for k in before), (before, after)
-    assert ids_before <= {e["id"] for e in stored_store.events()}
+        after = store.counts()
+        assert all(after[k] >= before[k] for k in before), (before, after)
+        # a changed record supersedes its old revision, never deletes it; the good one is stored
+        assert ids_before | {("doc", text_hash(unique_good(n)))} <= _stored_ids(store)
     assert summary.documents >= 1 and f"{paths[1]}: no such file" in " ".join(summary.errors)
+
+
+def _stored_ids(store: Store) -> set[tuple[str, str]]:
+    """Every stored document and event, superseded revisions included."""
+    with store.engine.connect() as conn:
+        docs = {("doc", h) for (h,) in conn.execute(select(documents.c.content_hash))}
+        return docs | {("event", i) for (i,) in conn.execute(select(events.c.id))}
 
 
 def detente(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
@@ -135,42 +147,54 @@ def test_fuzz_cli_extract_one_line_per_bad_input_and_the_good_coded(
 @CLI_SETTINGS
 @given(files=batch_files, stdin=stdin_bytes, n=st.integers(0, 10_000))
 def test_fuzz_cli_ingest_a_bad_batch_keeps_the_store(
-    stored_store: Store, files: tuple[tuple[str, bytes], ...], stdin: bytes, n: int
+    template: Path, files: tuple[tuple[str, bytes], ...], stdin: bytes, n: int
 ) -> None:
-    before = stored_store.counts()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, copy_of(template, Path(tmp)) as store:
+        before, ids_before = store.counts(), _stored_ids(store)
         paths = write_batch(Path(tmp), files, unique_good(n))
-        url = str(stored_store.engine.url)
+        url = str(store.engine.url)
         done = detente("ingest", *paths, "-", "--db", url, "--max-size", "0.004", stdin=stdin)
-    err = done.stderr.decode()
-    assert done.returncode == 1 and "Traceback" not in err, err
-    *problems, summary = err.splitlines()
-    check_report(problems, [*paths, "<stdin>"])
-    assert summary.startswith(f"{summary.split()[0]} documents read, ")
-    after = stored_store.counts()
-    assert all(after[k] >= before[k] for k in before), (before, after)
-    assert after["documents"] > before["documents"] or " 1 already stored" in summary
+        err = done.stderr.decode()
+        assert done.returncode == 1 and "Traceback" not in err, err
+        *problems, summary = err.splitlines()
+        check_report(problems, [*paths, "<stdin>"])
+        assert summary.startswith(f"{summary.split()[0]} documents read, "), err
+        after = store.counts()
+        assert all(after[k] >= before[k] for k in before), (before, after, err)
+        assert ids_before | {("doc", text_hash(unique_good(n)))} <= _stored_ids(store), err
 
 
 def test_fuzz_ingest_file_name_not_utf8_is_stored(
-    res: Resources, stored_store: Store, tmp_path: Path
+    res: Resources, template: Path, tmp_path: Path
 ) -> None:
     # SQLite refused the surrogate the name reads with: the ingest stopped with a traceback
     folder = Path(bytes(tmp_path).decode("utf-8", "surrogateescape")) / "in"
     folder.mkdir()
-    (folder / b"caf\xe9.txt".decode("utf-8", "surrogateescape")).write_text(unique_good(-1))
-    summary = ingest([str(folder)], stored_store, res)
-    assert summary.stored == 1 and not summary.errors
-    paths = {e["doc_path"] for e in stored_store.events()}
-    assert str(folder / "caf\ufffd.txt") in paths
+    (folder / b"caf\xe9.txt".decode("utf-8", "surrogateescape")).write_text(GOOD)
+    with copy_of(template, tmp_path) as store:
+        summary = ingest([str(folder)], store, res)
+        assert summary.stored == 1 and not summary.errors
+        assert str(folder / "caf\ufffd.txt") in {e["doc_path"] for e in store.events()}
 
 
 @pytest.fixture(scope="module")
-def stored_store(res: Resources, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    """A SQLite store holding two documents of the demo, made once for this module."""
-    store = open_store(f"sqlite:///{tmp_path_factory.mktemp('store') / 'store.db'}")
+def template(res: Resources, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite store holding two documents of the demo, made once; each example ingests into
+    a copy of it, so that examples do not depend on one another."""
+    path = tmp_path_factory.mktemp("store") / "store.db"
+    store = open_store(f"sqlite:///{path}")
     demo = [DEMO / "2024-06-21-border-buildup.md", DEMO / "2024-07-31-zelensky-visit.txt"]
     summary = ingest([str(p) for p in demo], store, res)
-    assert summary.stored == 2 and summary.events and not summary.errors
-    yield store
     store.close()
+    assert summary.stored == 2 and summary.events and not summary.errors
+    return path
+
+
+@contextmanager
+def copy_of(template: Path, folder: Path) -> Iterator[Store]:
+    shutil.copyfile(template, folder / "store.db")
+    store = open_store(f"sqlite:///{folder / 'store.db'}")
+    try:
+        yield store
+    finally:
+        store.close()
