@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint types unit bench train corpus-stats clean
+.PHONY: install demo test lint types unit bench train corpus-stats fuzz clean
 
 install: $(STAMP)
 
@@ -22,8 +22,8 @@ demo: $(STAMP)
 	$(BIN)/detente report --db sqlite:///demo.db --dyad BLR-UKR -o report.html
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench fuzz
+	$(BIN)/ruff format --check src tests bench fuzz
 
 types: $(STAMP)
 	$(BIN)/mypy
@@ -50,6 +50,21 @@ corpus-stats: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+# Coverage-guided fuzzing of the readers (atheris, one process) for FUZZ_SECONDS. New inputs
+# go to build/fuzz-corpus (the seeds in fuzz/corpus stay as they are); a crash is written to
+# fuzz/crashes/ (an input slower than 5 s too), where it becomes a regression test.
+FUZZ_SECONDS ?= 60
+FUZZ_STAMP := $(VENV)/.fuzz-installed
+$(FUZZ_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,fuzz]"
+	touch $(FUZZ_STAMP)
+
+fuzz: $(FUZZ_STAMP)
+	mkdir -p build/fuzz-corpus fuzz/crashes
+	$(BIN)/python fuzz/readers.py build/fuzz-corpus fuzz/corpus -max_total_time=$(FUZZ_SECONDS) \
+		-workers=1 -timeout=5 -max_len=65536 -rss_limit_mb=3072 -print_final_stats=1 \
+		-artifact_prefix=fuzz/crashes/
 
 clean:
 	rm -rf $(VENV) demo.db .pytest_cache .mypy_cache .ruff_cache

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from detente.nlp.dates import choose_year, find_dates, resolve
+from detente.nlp.dates import choose_year, find_dates, newest_absolute, resolve
 from detente.nlp.pipeline import Resources, code_document
 from detente.records import DateBasis, DateValue, Document
 
@@ -66,6 +66,20 @@ def test_dates_impossible_day_is_not_invented() -> None:
     assert choose_year(2, 29, dt.date(2022, 6, 1)) is None
     (mention,) = find_dates("on 31 April")
     assert resolve(mention, REF) is None
+
+
+@pytest.mark.parametrize("impossible", ["29 February 2023", "31.02.2024", "February 30, 2023"])
+def test_dates_impossible_full_date_is_not_the_newest(impossible: str) -> None:
+    # it crashed inferring an undated document's reference date (found by the fuzz tests)
+    mentions = find_dates(f"On 1 May 2022 and on {impossible} troops moved.")
+    assert newest_absolute(mentions) == DateValue(2022, 5, 1)
+
+
+@pytest.mark.slow
+def test_dates_undated_document_with_an_impossible_date_is_coded(rules_res: Resources) -> None:
+    doc = Document(id="x", text="On 29 February 2023 Belarus moved troops to the border.",
+                   language="en")  # fmt: skip
+    assert code_document(doc, rules_res).events
 
 
 @given(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2090, 12, 31)))

@@ -91,11 +91,17 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """detente: code reports of state actions into PLOVER events and measure tension."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
-    logging.basicConfig(
-        level=logging.DEBUG if debug else logging.WARNING,
-        stream=sys.stderr,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    if not debug:
+        handler.addFilter(_own_records)
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, handlers=[handler])
+
+
+def _own_records(record: logging.LogRecord) -> bool:
+    """detente's own log lines; the libraries' (trafilatura's "empty HTML tree" for a bad
+    page) only with --debug: that input already has its one line, "detente: skipped ..."."""
+    return record.name.split(".")[0] == "detente" or record.levelno >= logging.CRITICAL
 
 
 def _write_events(

@@ -39,13 +39,22 @@ class DataFileError(DetenteError):
         self.message = message
 
 
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other unprintable characters (a file name may hold any)
+    written as escapes, so that it prints as one line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 class InputError(DetenteError):
-    """One input cannot be read. ``source`` names it (a path, a URL or a record id)."""
+    """One input cannot be read. ``source`` names it (a path, a URL or a record id); the
+    message is one printable line whatever the name holds."""
 
     reason = "unreadable"
 
     def __init__(self, source: str, message: str) -> None:
-        super().__init__(f"{source}: {message}")
+        super().__init__(f"{one_line(source)}: {one_line(message)}")
         self.source = source
         self.detail = message
 

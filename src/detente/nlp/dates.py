@@ -258,8 +258,14 @@ def _months_back(reference: dt.date, n: int) -> DateValue:
 
 
 def newest_absolute(mentions: Iterable[DateMention]) -> DateValue | None:
+    """The newest full or partial date written out with its year; a day no calendar has
+    ("29 February 2023", "31.02.2024") is passed over."""
     values = [
-        DateValue(m.year, m.month, m.day) for m in mentions if m.year is not None and not m.since
+        DateValue(m.year, m.month, m.day)
+        for m in mentions
+        if m.year is not None
+        and not m.since
+        and (m.month is None or valid_day(m.year, m.month, m.day))
     ]
     values += [DateValue(m.year) for m in mentions if m.year is not None and m.since]
     return max(values, key=lambda v: (v.year, v.month or 0, v.day or 0), default=None)

@@ -17,7 +17,15 @@ from typing import Any, BinaryIO
 
 from detente.errors import InputError, UnsupportedLanguageError
 from detente.nlp.calendar import parse_iso_date
-from detente.read._decode import DEFAULT_MAX_BYTES, check_size, decode
+from detente.read._decode import (
+    DEFAULT_MAX_BYTES,
+    check_size,
+    decode,
+    encoding_of,
+    field,
+    quoted,
+    storable,
+)
 from detente.read.corpora import read_csv, read_jsonl, record
 from detente.read.feeds import looks_like_feed, read_feed
 from detente.read.html import looks_like_html, read_html
@@ -34,6 +42,7 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 CSV_SUFFIXES = {".csv"}
 KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES | JSONL_SUFFIXES | CSV_SUFFIXES
 SIDECAR_NAMES = ("index.jsonl", "metadata.jsonl")
+STDIN = "<stdin>"
 
 Item = Document | InputError
 
@@ -71,7 +80,7 @@ def _read_path(
     if raw == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
         yield from _languages(
-            _read_bytes("<stdin>", stream.read(), None, "", max_bytes), check_language
+            _read_bytes(STDIN, stream.read(), None, "", max_bytes), check_language
         )
         return
     path = Path(raw)
@@ -107,13 +116,15 @@ def check_language(doc: Document) -> Item:
 
 
 def _with_language(doc: Document) -> Item:
-    where = doc.path or doc.id
-    if doc.path and doc.id and doc.id not in doc.path and len(doc.id) < 64:
-        where = f"{doc.path} (record {doc.id})"
+    where = doc.path or STDIN  # only what standard input gives has no path
+    if doc.id and doc.id not in where and len(doc.id) < 64:
+        where = f"{where} (record {doc.id})"
     if doc.language:
         declared = doc.language.lower().split("-")[0]
         if declared not in SUPPORTED:
-            return UnsupportedLanguageError(where, f"language {doc.language!r} is not coded yet")
+            return UnsupportedLanguageError(
+                where, f"language {quoted(doc.language)} is not coded yet"
+            )
         return doc
     lang, prob = detect(doc.text)
     if lang not in SUPPORTED and prob >= 0.5:
@@ -125,12 +136,15 @@ def _with_language(doc: Document) -> Item:
 
 def _read_dir(root: Path, max_bytes: int) -> Iterator[Item]:
     files = sorted(p for p in root.rglob("*") if p.is_file() and not _hidden(p, root))
-    sidecars = {p.parent: p for p in files if p.name in SIDECAR_NAMES}
     metadata: dict[Path, dict[str, Any]] = {}
-    for sidecar in sidecars.values():
-        metadata.update(_read_sidecar(sidecar))
+    sidecars: set[Path] = set()
     for path in files:
-        if path.name in SIDECAR_NAMES and _is_sidecar(path):
+        found = _read_sidecar(path) if path.name in SIDECAR_NAMES else None
+        if found is not None:
+            sidecars.add(path)
+            metadata.update(found)
+    for path in files:
+        if path in sidecars:
             continue
         if path.suffix.lower() not in KNOWN_SUFFIXES:
             log.debug("skipping %s: not a known input kind", path)
@@ -142,42 +156,41 @@ def _hidden(path: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(root).parts)
 
 
-def _is_sidecar(path: Path) -> bool:
-    return bool(_read_sidecar(path))
-
-
-def _read_sidecar(path: Path) -> dict[Path, dict[str, Any]]:
-    """``index.jsonl`` beside files: records with ``path`` and no ``text`` give file metadata."""
+def _read_sidecar(path: Path) -> dict[Path, dict[str, Any]] | None:
+    """``index.jsonl`` beside files: records with ``path`` and no ``text`` give file metadata.
+    None when the file is not such an index (then it is read as a corpus)."""
     found: dict[Path, dict[str, Any]] = {}
+    records = 0
     try:
-        lines = path.read_text("utf-8").splitlines()
+        data = path.read_bytes()
+        lines = data.decode(encoding_of(data[:4])[0]).splitlines()
     except (OSError, UnicodeDecodeError):
-        return {}
-    for line in lines:
+        return None
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError:
-            return {}
+            return None
         if not isinstance(record, dict) or "path" not in record or "text" in record:
-            return {}
-        found[(path.parent / str(record["path"])).resolve()] = record
-    return found
+            return None
+        records += 1
+        try:
+            found[(path.parent / str(record["path"])).resolve()] = record
+        except (OSError, ValueError, RuntimeError):  # NUL in the name, a symlink loop
+            log.warning("%s:%d: ignoring unusable path %.80r", path, number, record["path"])
+    return found if records else None
 
 
 def _read_file(path: Path, max_bytes: int, meta: dict[str, Any]) -> Iterator[Item]:
     source = str(path)
+    # a name that is not UTF-8 reads with surrogates, which no store can hold: the document's
+    # path shows them as U+FFFD (its errors name the file as it is)
+    doc_path = storable(source)
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
-        # Corpora stream line by line: the size limit applies to each record.
-        try:
-            with path.open("r", encoding="utf-8-sig", errors="strict") as handle:
-                yield from read_jsonl(source, handle, source, max_bytes)
-        except UnicodeDecodeError as exc:
-            yield InputError(source, f"invalid UTF-8 near byte {exc.start}; reading stopped there")
-        except OSError as exc:
-            yield InputError(source, f"cannot read: {exc.strerror}")
+        yield from _read_jsonl_file(path, doc_path, max_bytes)
         return
     try:
         if suffix not in CSV_SUFFIXES:
@@ -189,8 +202,46 @@ def _read_file(path: Path, max_bytes: int, meta: dict[str, Any]) -> Iterator[Ite
     except OSError as exc:
         yield InputError(source, f"cannot read: {exc.strerror}")
         return
-    for item in _read_bytes(source, data, source, suffix, max_bytes):
+    for item in _read_bytes(source, data, doc_path, suffix, max_bytes):
         yield _apply_meta(item, meta) if meta and isinstance(item, Document) else item
+
+
+def _read_jsonl_file(path: Path, doc_path: str, max_bytes: int) -> Iterator[Item]:
+    """A JSONL corpus, streamed line by line: the size limit applies to each record. UTF-8
+    lines are decoded one by one (a bad one is one bad record); UTF-16 and UTF-32 as a stream,
+    which stops at the first undecodable block."""
+    source = str(path)
+    lines_read = 0
+
+    def counted(lines: Iterable[str]) -> Iterator[str]:
+        nonlocal lines_read
+        for line in lines:
+            lines_read += 1
+            yield line
+
+    try:
+        with path.open("rb") as handle:
+            codec, name = encoding_of(handle.read(4))
+            handle.seek(0)
+            if codec == "utf-8-sig":
+                yield from read_jsonl(source, _lines(handle), doc_path, max_bytes)
+                return
+            text = io.TextIOWrapper(handle, encoding=codec, errors="strict")
+            yield from read_jsonl(source, counted(text), doc_path, max_bytes)
+    except UnicodeDecodeError:
+        # decoding runs ahead of the lines in blocks: every line up to here was read
+        yield InputError(source, f"invalid {name} after line {lines_read}; reading stopped there")
+    except OSError as exc:
+        yield InputError(source, f"cannot read: {exc.strerror}")
+
+
+def _lines(handle: BinaryIO) -> Iterator[bytes]:
+    """The lines of a binary file split as universal newlines do (\\n, \\r\\n, \\r)."""
+    for chunk in handle:
+        if b"\r" in chunk:
+            yield from chunk.splitlines()
+        else:
+            yield chunk
 
 
 def _apply_meta(doc: Document, meta: dict[str, Any]) -> Document:
@@ -202,10 +253,10 @@ def _apply_meta(doc: Document, meta: dict[str, Any]) -> Document:
             log.warning("%s: ignoring unreadable 'published' in index", doc.path)
     return replace(
         doc,
-        title=meta.get("title") or doc.title,
-        source=meta.get("source") or doc.source,
-        url=meta.get("url") or doc.url,
-        language=meta.get("language") or doc.language,
+        title=field(meta.get("title")) or doc.title,
+        source=field(meta.get("source")) or doc.source,
+        url=field(meta.get("url")) or doc.url,
+        language=field(meta.get("language")) or doc.language,
         published=published,
     )
 
@@ -214,7 +265,7 @@ def _read_bytes(
     source: str, data: bytes, path: str | None, suffix: str, max_bytes: int
 ) -> Iterator[Item]:
     try:
-        text = decode(source, data)
+        text = decode(source, data, records=suffix in CSV_SUFFIXES | JSONL_SUFFIXES)
     except InputError as exc:
         yield exc
         return

@@ -14,6 +14,7 @@ from typing import Any
 
 from detente.errors import DecodeError, EmptyInputError, InputError, InputTooLargeError
 from detente.nlp.calendar import parse_iso_date
+from detente.read._decode import field, quoted, storable
 from detente.records import Document
 
 
@@ -34,21 +35,23 @@ def record(
     ident = raw.get("id")
     if ident is None or str(ident).strip() == "":
         return InputError(where, "record has no 'id'")
+    if storable(str(ident)) != str(ident):
+        return InputError(where, "'id' holds NUL or an unpaired surrogate")
     published = None
     if raw.get("published"):
         try:
             published = parse_iso_date(str(raw["published"]))
         except ValueError:
-            return InputError(where, f"'published' is not a date: {raw['published']!r}")
+            return InputError(where, f"'published' is not a date: {quoted(raw['published'])}")
     return Document(
         id=str(ident),
         text=text.replace("\r\n", "\n"),
         path=path,
-        source=_opt(raw.get("source")),
-        title=_opt(raw.get("title")),
-        url=_opt(raw.get("url")),
+        source=field(raw.get("source")),
+        title=field(raw.get("title")),
+        url=field(raw.get("url")),
         published=published,
-        language=_opt(raw.get("language")),
+        language=field(raw.get("language")),
         kind=kind,
     )
 
@@ -68,19 +71,26 @@ def own_output(fields: Mapping[str, Any] | Iterable[str]) -> bool:
 OWN_OUTPUT_REASON = "detente's own event records (extract or export output), not documents"
 
 
-def _opt(value: Any) -> str | None:
-    return str(value) if value not in (None, "") else None
-
-
 def read_jsonl(
-    source: str, lines: Iterable[str], path: str | None, max_bytes: int
+    source: str, lines: Iterable[str | bytes], path: str | None, max_bytes: int
 ) -> Iterator[Document | InputError]:
+    """One document per JSON line; lines given as bytes are decoded one by one (UTF-8), so that
+    a line that is not UTF-8 is one bad record, not the end of the file."""
     seen = False
-    for number, line in enumerate(lines, start=1):
+    for number, given in enumerate(lines, start=1):
+        where = f"{source}:{number}"
+        if isinstance(given, bytes):
+            try:
+                line = given.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                seen = True
+                yield DecodeError(where, f"invalid UTF-8 at byte {exc.start} of the line")
+                continue
+        else:
+            line = given
         if not line.strip():
             continue
         seen = True
-        where = f"{source}:{number}"
         try:
             raw = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -110,9 +120,13 @@ def read_csv(
     if own_output(reader.fieldnames):
         yield InputError(source, OWN_OUTPUT_REASON)
         return
+    rows = 0
     for row in reader:
+        rows += 1
         where = f"{source}:{reader.line_num}"
         if None in row:
             yield InputError(where, "row has more fields than the header")
             continue
         yield record(where, row, path, "csv", max_bytes)
+    if not rows:
+        yield EmptyInputError(source, "CSV has a header but no rows")

@@ -10,6 +10,7 @@ import trafilatura
 
 from detente.errors import EmptyInputError, InputError
 from detente.nlp.calendar import parse_iso_date
+from detente.read._decode import field, storable
 from detente.records import Document
 
 _OPEN = re.compile(rb"<(html|body)[\s>]", re.I)
@@ -46,27 +47,31 @@ def html_to_text(html: str) -> str:
     text = trafilatura.extract(html, include_comments=False, favor_recall=True)
     if text:
         return str(text)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+    # a tag ends at its ">" or where the next one starts: "[^>]+" made a run of "<" quadratic
+    return re.sub(r"\s+", " ", re.sub(r"<[^<>]+>", " ", html)).strip()
 
 
+# (a tag stops at the next "<" too, so that a run of unclosed tags reads in linear time)
 _CONTAINERS = re.compile(
     r"</?(?:div|span|section|font|center|main|aside|nav|figure|table|tbody|thead|tr|td|th|b|i|em"
-    r"|strong)\b[^>]*>",
+    r"|strong)\b[^<>]*>",
     re.IGNORECASE,
 )
 
 
 def _extract(html: str) -> tuple[Any, str]:
     """trafilatura's main text and metadata of a page (the text "" when it finds none)."""
-    result = trafilatura.bare_extraction(
-        html,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-        date_extraction_params=_DATE_PARAMS,
-    )
+    options: dict[str, Any] = {"include_comments": False, "include_tables": False}
+    try:
+        result = trafilatura.bare_extraction(
+            html, with_metadata=True, date_extraction_params=_DATE_PARAMS, **options
+        )
+    except AssertionError:
+        # lxml asserts when htmldate drops an element that has no parent (a page whose body is
+        # one <svg>): the date search failed, the text can still be read without metadata
+        result = trafilatura.bare_extraction(html, with_metadata=False, **options)
     text = getattr(result, "text", None) if result is not None else None
-    return result, str(text) if text else ""
+    return result, storable(str(text)) if text else ""
 
 
 def read_html(source: str, html: str, path: str | None) -> Document:
@@ -91,10 +96,10 @@ def read_html(source: str, html: str, path: str | None) -> Document:
         id=Document.content_id(text),
         text=text,
         path=path,
-        source=getattr(result, "sitename", None),
-        title=getattr(result, "title", None),
-        url=getattr(result, "url", None),
+        source=field(getattr(result, "sitename", None)),
+        title=field(getattr(result, "title", None)),
+        url=field(getattr(result, "url", None)),
         published=published,
-        language=getattr(result, "language", None),
+        language=field(getattr(result, "language", None)),
         kind="html",
     )
