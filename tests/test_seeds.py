@@ -91,11 +91,7 @@ def test_seeds_edm_dates_come_from_the_printed_date(edm: Coded) -> None:
         ("MOBILIZE", {"actor": "BLR", "recipient": "UKR", "date": "2024-08-10"}),
         ("CONSULT", {"actor": "POL", "recipient": "CHN", "date": "2024-06-23"}),
         ("CONSULT", {"actor": "BLR", "recipient": "CHN", "date": "2024-07-04"}),
-        pytest.param(
-            "COOPERATE",
-            {"actor": "BLR", "recipient": "IGO", "date": "2024-07-04"},
-            marks=pytest.mark.xfail(strict=True, reason=REGRESSED + "joining the SCO"),
-        ),
+        ("COOPERATE", {"actor": "BLR", "recipient": "IGO", "date": "2024-07-04"}),
         pytest.param(
             "ASSAULT",
             {"actor": "RUS", "recipient": "UKR", "status": "alleged", "mode": "drone"},
