@@ -232,7 +232,9 @@ def judge_all(
     as_of: dt.date | None = None,
 ) -> list[Commitment]:
     """Each commitment with its evidence from ``reports`` and its verdict as of ``as_of``."""
-    promised = {i for d in drafts for i in d.incidents}
+    # an act told in the promise's own sentence ("agreed to a ceasefire") is what was promised,
+    # never evidence that it was kept
+    promised = {i for d in drafts for i in (*d.incidents, *d.content)}
     evidence = Evidence(reports, words, table)
     found = [candidates(rules_for(d.act, table), d.date, promised, evidence) for d in drafts]
     evidence.load([r.incident_id for group in found for r in group])
@@ -287,6 +289,7 @@ class _Draft:
     incidents: tuple[str, ...]
     text: str
     promise: Step
+    content: tuple[str, ...] = ()  # incidents told in the promise's own sentences: what it says
 
 
 def _group(promises: list[Report], said: list[Said]) -> list[list[Report]]:
@@ -375,8 +378,9 @@ def _draft(
         claimed[0] if claimed else None, text, date_report,
     )  # fmt: skip
     ident = "com-" + hashlib.sha256(min(ids).encode()).hexdigest()[:16]
+    content = tuple(sorted({s.incident_id for s in beside if s.incident_id}))
     return _Draft(ident, parties, act, objects, condition, deadline, name, day, precision,
-                  standing, claimed, tuple(sorted(ids)), text, promise)  # fmt: skip
+                  standing, claimed, tuple(sorted(ids)), text, promise, content)  # fmt: skip
 
 
 def _promised_act(
