@@ -128,7 +128,9 @@ def one_document(
     request: Request,
     _: Reader,
     doc_id: str,
-    revision: Annotated[int | None, Query(ge=1, description="a revision (default latest)")] = None,
+    revision: Annotated[
+        int | None, Query(ge=1, le=2**31 - 1, description="a revision (default latest)")
+    ] = None,
 ) -> dict[str, Any]:
     return document(context(request).store, doc_id, revision)
 
