@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Column, and_, or_, select, true
-from sqlalchemy.engine import Connection
 
 from detente.errors import RequestError
 from detente.store.repository import Store, _filters, _has, _iso
@@ -146,27 +145,11 @@ def incident_page(
     )
     with store.engine.connect() as conn:
         rows = conn.execute(query).mappings().all()
-        items = [_incident_record(store, conn, row) for row in rows[:limit]]
+        items = [store.incident_record(conn, row) for row in rows[:limit]]
     reviewed = resolve(store)
     items = [reviewed.apply(i) or {**i, "wrong": True} for i in items]
     last = rows[limit - 1] if len(rows) > limit else None
     return Page(items, encode_cursor(last["date_start"], last["id"]) if last else None)
-
-
-def _incident_record(store: Store, conn: Connection, row: Any) -> dict[str, Any]:
-    record: dict[str, Any] = json.loads(row["payload"])
-    record.update(
-        incident_id=row["id"],
-        date=row["date"],
-        date_precision=row["date_precision"],
-        n_events=row["n_events"],
-        n_documents=row["n_documents"],
-        n_sources=row["n_sources"],
-        first_reported=_iso(row["first_reported"]),
-        last_reported=_iso(row["last_reported"]),
-        sources=store.incident_sources(conn, row["id"]),
-    )
-    return record
 
 
 def incident(store: Store, ident: str) -> dict[str, Any]:
@@ -180,7 +163,7 @@ def incident(store: Store, ident: str) -> dict[str, Any]:
         row = conn.execute(query).mappings().first()
         if row is None:
             raise RequestError(404, f"no incident {ident!r}")
-        record = _incident_record(store, conn, row)
+        record = store.incident_record(conn, row)
         reports = conn.execute(
             select(events.c.payload)
             .where(and_(events.c.incident_id == ident, events.c.superseded.is_(False)))

@@ -192,19 +192,24 @@ class Store:
         )
         with self.engine.connect() as conn:
             for row in conn.execution_options(yield_per=1000).execute(query).mappings():
-                record = json.loads(row["payload"])
-                record.update(
-                    incident_id=row["id"],
-                    date=row["date"],
-                    date_precision=row["date_precision"],
-                    n_events=row["n_events"],
-                    n_documents=row["n_documents"],
-                    n_sources=row["n_sources"],
-                    first_reported=_iso(row["first_reported"]),
-                    last_reported=_iso(row["last_reported"]),
-                    sources=self.incident_sources(conn, row["id"]),
-                )
-                yield record
+                yield self.incident_record(conn, row)
+
+    def incident_record(self, conn: Connection, row: Any) -> dict[str, Any]:
+        """An incident's record: its lead report's, with the incident's date, counts and
+        sources (``row``: an incidents row with its lead event's ``payload``)."""
+        record: dict[str, Any] = json.loads(row["payload"])
+        record.update(
+            incident_id=row["id"],
+            date=row["date"],
+            date_precision=row["date_precision"],
+            n_events=row["n_events"],
+            n_documents=row["n_documents"],
+            n_sources=row["n_sources"],
+            first_reported=_iso(row["first_reported"]),
+            last_reported=_iso(row["last_reported"]),
+            sources=self.incident_sources(conn, row["id"]),
+        )
+        return record
 
     def incident_sources(self, conn: Connection, incident: str) -> list[dict[str, Any]]:
         query = (
