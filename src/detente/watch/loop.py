@@ -322,15 +322,7 @@ class Watcher:
         for item, doc in ready:
             if content_hash(doc) in known:  # the same text came from elsewhere before
                 with self._guard():
-                    state.remember_item(
-                        self.store,
-                        source.name,
-                        item.key,
-                        self.clock(),
-                        url=item.url,
-                        content_hash=content_hash(doc),
-                        note="already stored",
-                    )
+                    self._remember(source, item, content_hash(doc), "already stored")
             else:
                 to_code.append((item, doc))
         by_hash = {content_hash(doc): item for item, doc in to_code}
@@ -339,14 +331,7 @@ class Watcher:
             item = by_hash[prepared.content_hash]
             with self._guard():
                 stored = self.store.add_many([prepared])
-                state.remember_item(
-                    self.store,
-                    source.name,
-                    item.key,
-                    self.clock(),
-                    url=item.url,
-                    content_hash=prepared.content_hash,
-                )
+                self._remember(source, item, prepared.content_hash)
             if stored:
                 report.stored += 1
                 report.events += prepared.n_events
@@ -361,15 +346,14 @@ class Watcher:
     def _skip(self, source: Source, item: Item, report: SourceReport, error: InputError) -> None:
         report.problems.append(str(error))
         with self._guard():
-            state.remember_item(
-                self.store,
-                source.name,
-                item.key,
-                self.clock(),
-                url=item.url,
-                content_hash=None,
-                note=_one_line(str(error)),
-            )
+            self._remember(source, item, None, _one_line(str(error)))
+
+    def _remember(
+        self, source: Source, item: Item, stored_as: str | None, note: str | None = None
+    ) -> None:
+        """Record that ``source`` published ``item``: the document it gave, or why none."""
+        state.remember_item(self.store, source.name, item.key, self.clock(), url=item.url,
+                            content_hash=stored_as, note=note)  # fmt: skip
 
     def _document(self, source: Source, item: Item, report: SourceReport) -> Document | None:
         """The item's document: the entry's own text, or its article page read; None when it
