@@ -10,9 +10,9 @@ from detente.store.clusters import Member, group, runs
 
 
 def _m(ident: str, day: str | None, precision: str = "day", *, doc: str = "d1",
-       sentence: int = 5, mode: str | None = None, trigger: str = "moved") -> Member:  # fmt: skip
+       sentence: int = 5, mode: str | None = None) -> Member:  # fmt: skip
     start = dt.date.fromisoformat(day) if day else None
-    return Member(ident, doc, sentence, mode, trigger, start, precision if day else "unknown")
+    return Member(ident, doc, sentence, mode, start, precision if day else "unknown")
 
 
 def _partition(members: list[Member]) -> set[frozenset[str]]:
@@ -38,14 +38,23 @@ def test_undated_joins_its_documents_report_and_nothing_else() -> None:
     assert found == {frozenset({"a", "u"}), frozenset({"v"})}
 
 
-def test_modes_and_wording_keep_happenings_apart() -> None:
+def test_modes_keep_reports_of_different_documents_apart() -> None:
     found = _partition([_m("a", "2024-07-13", doc="x", mode="troops"),
                         _m("b", "2024-07-13", doc="y", mode="weapons"),
-                        _m("c", "2024-07-16", doc="x", mode="troops", trigger="deplo"),
-                        _m("h", "2024-07-14", doc="z", sentence=0, mode="troops", trigger="sent"),
-                        _m("l", "2024-07-14", doc="z", sentence=1, trigger="moved")])  # fmt: skip
-    # different modes: two; doc x's other wording: another; z's headline and lede: one, with a
-    assert found == {frozenset({"a", "h", "l"}), frozenset({"b"}), frozenset({"c"})}
+                        _m("h", "2024-07-14", doc="z", sentence=0, mode="troops"),
+                        _m("l", "2024-07-14", doc="z", sentence=1)])  # fmt: skip
+    # x and y tell different moves; z's headline and lede tell x's
+    assert found == {frozenset({"a", "h", "l"}), frozenset({"b"})}
+
+
+def test_one_document_tells_one_happening_of_a_kind_in_the_window() -> None:
+    found = _partition([_m("a", "2024-06-29", doc="x", sentence=2, mode="troops"),
+                        _m("b", "2024-06-29", doc="x", sentence=5, mode="weapons"),
+                        _m("c", "2024-07-01", doc="x", sentence=7),
+                        _m("d", "2024-07-05", doc="x", sentence=9)])  # fmt: skip
+    # whatever the words or modes, one story's acts of a kind in the window are one incident
+    # (they were two or three, doubling the story's hostility); 5 July is past the window
+    assert found == {frozenset({"a", "b", "c"}), frozenset({"d"})}
 
 
 def test_runs_split_where_dates_are_more_than_the_window_apart() -> None:
@@ -61,7 +70,7 @@ def test_the_grouping_does_not_depend_on_the_order_of_the_events() -> None:
         day = dt.date(2024, 6, 1) + dt.timedelta(days=rng.randrange(60))
         if roll < 0.6:
             members.append(_m(f"e{n}", day.isoformat(), doc=f"d{rng.randrange(30)}",
-                              sentence=rng.randrange(6), trigger=rng.choice(["moved", "sent"])))  # fmt: skip
+                              sentence=rng.randrange(6), mode=rng.choice([None, "troops"])))  # fmt: skip
         elif roll < 0.85:
             members.append(_m(f"e{n}", day.replace(day=1).isoformat(), "month",
                               doc=f"d{rng.randrange(30)}"))  # fmt: skip
@@ -74,9 +83,23 @@ def test_the_grouping_does_not_depend_on_the_order_of_the_events() -> None:
         assert _partition(members) == expected
 
 
-def test_a_headline_joins_its_storys_report_whatever_its_words() -> None:
-    found = _partition([_m("h", "2024-06-21", doc="x", sentence=0, trigger="repor"),
-                        _m("s", "2024-06-20", doc="x", sentence=2, trigger="said"),
-                        _m("t", "2024-06-20", doc="x", sentence=4, trigger="claim")])  # fmt: skip
-    # the headline joins the story's act; a later act told in other words is another one
-    assert found == {frozenset({"h", "s"}), frozenset({"t"})}
+def test_a_headline_joins_its_storys_report() -> None:
+    found = _partition([_m("h", "2024-06-21", doc="x", sentence=0),
+                        _m("s", "2024-06-20", doc="x", sentence=2),
+                        _m("t", "2024-06-20", doc="y", sentence=4, mode="allege")])  # fmt: skip
+    assert found == {frozenset({"h", "s", "t"})}
+
+
+def test_mutual_acts_are_one_kind_whoever_is_named_first() -> None:
+    from detente.store.incidents import _sides, kind
+
+    def row(event: str, actors: str, recipients: str) -> dict[str, str]:
+        return {"event": event, "actor_codes": actors, "recipient_codes": recipients}
+
+    joint, one, other = (kind(row("AGREE", "ARM;AZE", "")), kind(row("AGREE", "AZE", "ARM")),
+                         kind(row("AGREE", "ARM", "AZE")))  # fmt: skip
+    assert joint == one == other
+    assert {("ARM;AZE", ""), ("AZE", "ARM"), ("ARM", "AZE")} == set(_sides(joint))
+    # directed acts keep their direction; a party on both sides keeps its own kind
+    assert kind(row("ASSAULT", "AZE", "ARM")) != kind(row("ASSAULT", "ARM", "AZE"))
+    assert kind(row("CONSULT", "UKR", "UKR")) == ("CONSULT", "UKR", "UKR")

@@ -86,6 +86,27 @@ def test_ingest_a_later_report_refines_the_incident_date(
     assert incident["date"] == "2024-07-13" and incident["n_sources"] == 2
 
 
+def test_ingest_a_mutual_act_told_from_either_side_is_one_incident(
+    store: Store, res: Resources, tmp_path: Path
+) -> None:
+    reports = tmp_path / "talks.jsonl"
+    rows = [
+        {"id": "a", "published": "2025-03-12", "source": "Wire A",
+         "text": "Armenia and Azerbaijan agreed on Tuesday on the text of a peace treaty."},
+        {"id": "b", "published": "2025-03-13", "source": "Wire B",
+         "text": "Azerbaijan agreed with Armenia on the text of a peace treaty on Tuesday."},
+    ]  # fmt: skip
+    reports.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    ingest([str(reports)], store, res)
+    coded = list(store.events(event_type="AGREE"))
+    sides = {(tuple(a["code"] for a in e["actor"]), tuple(r["code"] for r in e["recipient"]))
+             for e in coded}  # fmt: skip
+    assert sides == {(("ARM", "AZE"), ()), (("AZE",), ("ARM",))}, coded
+    # one happening whoever is named as its actor: one incident with both outlets
+    (incident,) = list(store.events(event_type="AGREE", incidents_only=True))
+    assert incident["n_sources"] == 2 and incident["date"] == "2025-03-11"
+
+
 def test_ingest_changed_page_is_a_new_revision(
     store: Store, res: Resources, tmp_path: Path
 ) -> None:

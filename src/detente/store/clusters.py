@@ -4,8 +4,8 @@ The grouping is a function of the set of events alone, never of the order they w
 so any number of writers, in any interleaving, give the incidents a single writer gives:
 
 - **Day-dated** events are swept in date order (ties by id). An event joins an open incident
-  whose first day lies at most ``WINDOW_DAYS`` before its own, with a compatible mode and
-  wording, the nearest first (then the larger, then the one first in order); else it opens one.
+  whose first day lies at most ``WINDOW_DAYS`` before its own and that is compatible (below),
+  the nearest first (then the larger, then the one first in order); else it opens one.
   Dates more than the window apart end every open incident, so the sweep falls into *runs*
   that can be grouped one by one.
 - **Month-dated** events join the nearest day incident whose first day falls in their month
@@ -14,9 +14,10 @@ so any number of writers, in any interleaving, give the incidents a single write
 - **Undated** events join the incident of their own document's first dated report of the kind
   (by sentence), else their document's undated incident.
 
-Compatible: two different modes are two happenings, and one document naming two acts of a kind
-with different words reports two happenings, unless one is its headline or both are in its
-opening (the headline and lede tell the story's happening in their own words).
+Compatible: one document's acts of a kind within the window are one happening, whatever their
+words or modes (a report that tells of "a snap readiness inspection" and "extra air defence
+units deployed" on one day towards one country tells one escalation; counting it twice doubles
+its hostility); across documents, two different modes are two happenings.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 WINDOW_DAYS = 3
-OPENING = 1  # sentences 0 and 1: the headline (or lede) and the sentence after it
 _PRECISION_RANK = {"day": 0, "month": 1, "year": 2, "unknown": 3}
 
 
@@ -38,13 +38,8 @@ class Member:
     document: str  # content hash
     sentence: int
     mode: str | None
-    trigger: str  # stem of the trigger word
     start: dt.date | None  # first day of the date
     precision: str  # day | month | year | unknown
-
-    @property
-    def opening(self) -> bool:
-        return self.sentence <= OPENING
 
     def order(self) -> tuple[int, dt.date, str]:
         """The canonical order: most precise first, then earliest, then id."""
@@ -59,29 +54,18 @@ class Group:
     members: list[Member] = field(default_factory=list)
     mode: str | None = None
     day_reports: int = 0
-    wording: dict[str, set[str]] = field(default_factory=dict)  # document → trigger stems
-    openings: set[str] = field(default_factory=set)  # documents whose opening reports it
-    headlines: set[str] = field(default_factory=set)  # documents whose headline reports it
+    documents: set[str] = field(default_factory=set)  # content hashes of its reports
 
     def accepts(self, m: Member) -> bool:
-        if m.mode and self.mode and m.mode != self.mode:
-            return False
-        words = self.wording.get(m.document)
-        if words and m.trigger not in words:
-            # a headline tells the story's happening in its own words; so may a lede
-            headline = m.sentence == 0 or m.document in self.headlines
-            return headline or (m.opening and m.document in self.openings)
-        return True
+        if m.document in self.documents:
+            return True  # the same story's act of the kind, in the window: its one happening
+        return not (m.mode and self.mode and m.mode != self.mode)
 
     def add(self, m: Member) -> None:
         self.members.append(m)
         self.mode = self.mode or m.mode
         self.day_reports += m.precision == "day"
-        self.wording.setdefault(m.document, set()).add(m.trigger)
-        if m.opening:
-            self.openings.add(m.document)
-        if m.sentence == 0:
-            self.headlines.add(m.document)
+        self.documents.add(m.document)
 
     @property
     def start(self) -> dt.date:

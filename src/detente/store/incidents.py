@@ -1,11 +1,12 @@
 """Incidents: reports of one happening, across sentences, documents and sources, merged.
 
 Which events report one happening is decided in ``clusters`` from the stored events of one kind
-(type, actor codes, recipient codes) alone, so it never depends on the order reports arrive in
-or on how many writers store them. Each write regroups the kinds it touched (``relink``) and
-recomputes the incidents that changed: the most precise date (a later report giving the day
-refines a month), the lead event, its documents, its independent sources (outlets), and its
-first and last report. Negated and hypothetical events happen nowhere and join none.
+(type, actor codes, recipient codes; for mutual acts, type and parties: see ``kind``) alone, so
+it never depends on the order reports arrive in or on how many writers store them. Each write
+regroups the kinds it touched (``relink``) and recomputes the incidents that changed: the most
+precise date (a later report giving the day refines a month), the lead event, its documents, its
+independent sources (outlets), and its first and last report. Negated and hypothetical events
+happen nowhere and join none.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, insert, select, update
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from detente.store import clusters, summary
@@ -49,9 +50,38 @@ def source_key(doc: dict[str, Any]) -> str:
     return f"doc:{doc['doc_id']}"
 
 
-def kind(row: dict[str, Any]) -> tuple[str, str, str]:
-    """The kind of an event row that incidents group by: type, actor codes, recipient codes."""
-    return row["event"], row["actor_codes"], row["recipient_codes"]
+# Acts two sides do together: "Minsk and Kyiv agreed", "Minsk agreed with Kyiv" and "Kyiv agreed
+# with Minsk" report one happening, so their incidents group by the parties, not by who is named
+# as actor.
+MUTUAL = frozenset({"AGREE", "CONSULT", "COOPERATE"})
+EITHER_SIDE = "*"  # the actor codes of a mutual kind: the parties are in the recipient place
+_MAX_PARTIES = 6  # beyond this many parties a mutual act is grouped by its own sides
+
+
+def kind(row: Any) -> tuple[str, str, str]:
+    """The kind of an event row that incidents group by: type, actor codes, recipient codes;
+    for a mutual act between distinct sides, type and the parties (``EITHER_SIDE`` first)."""
+    event, actor_codes, recipient_codes = row["event"], row["actor_codes"], row["recipient_codes"]
+    actors = {c for c in actor_codes.split(";") if c}
+    recipients = {c for c in recipient_codes.split(";") if c}
+    parties = actors | recipients
+    if event in MUTUAL and actors and not actors & recipients and len(parties) <= _MAX_PARTIES:
+        return event, EITHER_SIDE, ";".join(sorted(parties))
+    return event, actor_codes, recipient_codes
+
+
+def _sides(key: tuple[str, str, str]) -> list[tuple[str, str]]:
+    """The (actor codes, recipient codes) of the events a kind holds: its own, or for a mutual
+    kind every way of splitting its parties into named actors and the rest."""
+    if key[1] != EITHER_SIDE:
+        return [(key[1], key[2])]
+    parties = key[2].split(";")
+    out = []
+    for mask in range(1, 2 ** len(parties)):
+        actors = [c for i, c in enumerate(parties) if mask >> i & 1]
+        rest = [c for i, c in enumerate(parties) if not mask >> i & 1]
+        out.append((";".join(actors), ";".join(rest)))
+    return out
 
 
 def relink(conn: Connection, keys: Iterable[tuple[str, str, str]]) -> None:
@@ -66,29 +96,31 @@ def relink(conn: Connection, keys: Iterable[tuple[str, str, str]]) -> None:
 
 
 def _regroup(conn: Connection, key: tuple[str, str, str]) -> set[str]:
-    kind, actor_codes, recipient_codes = key
+    sides = or_(*(and_(events.c.actor_codes == a, events.c.recipient_codes == r)
+                  for a, r in _sides(key)))  # fmt: skip
     rows = conn.execute(
         select(
             events.c.id, events.c.content_hash, events.c.sentence_idx, events.c.mode,
-            events.c.trigger, events.c.date_start, events.c.date_precision,
-            events.c.incident_id,
+            events.c.date_start, events.c.date_precision, events.c.incident_id,
+            events.c.actor_codes, events.c.recipient_codes,
         ).where(
-            events.c.event == kind,
-            events.c.actor_codes == actor_codes,
-            events.c.recipient_codes == recipient_codes,
+            events.c.event == key[0],
+            sides,
             events.c.superseded.is_(False),
             events.c.status.in_(sorted(LINKABLE)),
         )
     ).all()  # fmt: skip
     current = {r.id: r.incident_id for r in rows}
     members = [
-        Member(r.id, r.content_hash, int(r.sentence_idx), r.mode, r.trigger, r.date_start,
-               r.date_precision)
+        Member(r.id, r.content_hash, int(r.sentence_idx), r.mode, r.date_start, r.date_precision)
         for r in rows
     ]  # fmt: skip
+    codes = {r.id: (r.actor_codes, r.recipient_codes) for r in rows}
     moves: dict[str, str] = {}
+    first: dict[str, str] = {}
     for found in clusters.group(members):
         incident = incident_id(found.id)
+        first[incident] = found.id
         for m in found.members:
             if current[m.id] != incident:
                 moves[m.id] = incident
@@ -97,7 +129,8 @@ def _regroup(conn: Connection, key: tuple[str, str, str]) -> set[str]:
     wanted = set(moves.values())
     left = {current[e] for e in moves if current[e] is not None}
     known = set(conn.execute(select(incidents.c.id).where(incidents.c.id.in_(wanted))).scalars())
-    fresh = [_placeholder(i, key, next(e for e, j in moves.items() if j == i))
+    # a new incident is named by its first event, and takes that event's sides
+    fresh = [_placeholder(i, key[0], codes[first[i]], next(e for e, j in moves.items() if j == i))
              for i in sorted(wanted - known)]  # fmt: skip
     if fresh:
         conn.execute(insert(incidents), fresh)
@@ -143,11 +176,11 @@ def _dyad_rows(row: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _placeholder(incident: str, key: tuple[str, str, str], lead: str) -> dict[str, Any]:
+def _placeholder(incident: str, event: str, sides: tuple[str, str], lead: str) -> dict[str, Any]:
     """A new incident's row; ``refresh_many`` fills in its figures from its events."""
     return {
-        "id": incident, "event": key[0], "mode": None, "actor_codes": key[1],
-        "recipient_codes": key[2], "date": None, "date_start": None, "date_precision": "unknown",
+        "id": incident, "event": event, "mode": None, "actor_codes": sides[0],
+        "recipient_codes": sides[1], "date": None, "date_start": None, "date_precision": "unknown",
         "status": "asserted", "intensity": 0.0, "quad_code": 0, "n_events": 0, "n_documents": 0,
         "n_sources": 0, "first_reported": None, "last_reported": None, "lead_event_id": lead,
     }  # fmt: skip

@@ -316,7 +316,7 @@ def _supersede(
         linked = select(events.c.event, events.c.actor_codes, events.c.recipient_codes).where(
             events.c.content_hash == old.content_hash
         )
-        gone.update(tuple(r) for r in conn.execute(linked.distinct()))
+        gone.update(linking.kind(r._mapping) for r in conn.execute(linked.distinct()))
         conn.execute(
             update(events).where(events.c.content_hash == old.content_hash).values(superseded=True)
         )
