@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 
 from detente import Document, code_document, extract_text
+from detente.nlp.conventions import promised
 from detente.nlp.detector import Detector, packaged_folder, triggers
 from detente.nlp.pipeline import Resources
-from detente.records import DateBasis, Event, Status
+from detente.records import DateBasis, Event, EventType, Status
 from tests.helpers import find
 
 pytestmark = pytest.mark.slow
@@ -106,10 +107,25 @@ def test_learned_a_request_is_the_event_not_what_is_requested(res: Resources) ->
     assert not [e for e in _counted(events) if e.event.value == "SUPPORT"]
 
 
-def test_learned_a_planned_visit_is_planned_and_dated_forward(res: Resources) -> None:
+def test_learned_a_planned_visit_is_a_promise_planned_and_dated_forward(res: Resources) -> None:
+    # PLOVER: cooperation told as to come is coded AGREE (the corpus marks it CONSULT, planned)
     events = _events("Turkey's foreign minister is to visit Baghdad on Monday.", res)
-    (visit,) = find(events, "CONSULT", actor="TUR")
+    (visit,) = find(events, "AGREE", actor="TUR")
     assert visit["status"] == "planned" and visit["date"] == "2024-03-18"
+    assert not find(events, "CONSULT")
+
+
+def test_learned_promised_aid_is_agree_but_a_promised_withdrawal_keeps_its_type(
+    res: Resources,
+) -> None:
+    aid = _events("Japan will provide $50 million in emergency aid to Sudan.", res)
+    assert find(aid, "AGREE", actor="JPN") and not find(aid, "AID")
+    # PLOVER leaves a future RETREAT or CONCEDE as it is
+    assert promised(EventType.RETREAT, "withdraw", Status.PLANNED) == (
+        EventType.RETREAT,
+        "withdraw",
+    )
+    assert promised(EventType.AID, None, Status.ASSERTED) == (EventType.AID, None)
 
 
 def test_learned_an_undated_event_takes_the_publication_date(res: Resources) -> None:

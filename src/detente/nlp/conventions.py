@@ -36,6 +36,15 @@ from detente.ontology import Lexicon, Ontology
 from detente.records import ActorMention, EventType, Status
 
 
+def promised(event: EventType, mode: str | None, status: Status) -> tuple[EventType, str | None]:
+    """PLOVER's future convention: cooperation told as to come ("will visit Albania in June",
+    "will provide 25,000 tons of food aid") is a promise, coded AGREE; a promised retreat or
+    concession keeps its own type. The status stays ``planned``."""
+    if status == Status.PLANNED and event in PROMISABLE:
+        return EventType.AGREE, None
+    return event, mode
+
+
 def linked(a: Token, b: Token) -> bool:
     """Whether b is a step of the same course of action as a: its purpose or a coordinated or
     accompanying act ("opened fire to disperse demonstrators, killing one and arresting 12")."""
@@ -129,7 +138,7 @@ class Conventions:
         if event == EventType.RETREAT and status == Status.PLANNED:
             event, mode = EventType.CONCEDE, None  # PLOVER: a promised retreat is a concession
         elif event in PROMISABLE and status == Status.PLANNED:
-            event, mode = EventType.AGREE, None  # PLOVER: future cooperation is a promise (AGREE)
+            event, mode = promised(event, mode, status)
         elif event == EventType.ASSAULT and status == Status.PLANNED and preparing(token):
             event, mode = EventType.MOBILIZE, None  # getting ready to attack is mobilisation
         elif event == EventType.ASSAULT and status == Status.PLANNED and fr.ordered_by is None:
