@@ -26,7 +26,7 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 
@@ -42,6 +42,7 @@ from detente.analysis.compliance import (
 )
 from detente.analysis.data import Report, Said, dyad_reports, incident_words, sentence_words
 from detente.analysis.promises import Act, Table, load_table
+from detente.analysis.treaties import Exit, Treaty, exit_report, read_treaties, signing_report
 from detente.store import Store
 from detente.store.schema import incident_dyads, incidents
 
@@ -163,7 +164,62 @@ def dyad_commitments(
         return {s.incident_id: s for s in incident_words(store, ids, lead_only=True)}
 
     drafts = draft_all(dyad, promises, said, table)
+    found = read_treaties(store, dyad, {s.sentence[0] for s in said}, table)
+    drafts = with_treaties(drafts, said, found, table, since=since, until=until)
     return judge_all(dyad, drafts, reports, lead_words, table, as_of=as_of)
+
+
+def with_treaties(
+    drafts: list[_Draft],
+    said: list[Said],
+    found: list[Treaty],
+    table: Table,
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> list[_Draft]:
+    """The drafts with the treaties read from their reports' sentences: reports of one treaty
+    (its name, else its word and month) are one commitment, dated by the earliest; a treaty told
+    in the sentence of a coded promise is that promise, which takes the exits told after it."""
+    draft_of = {i: d.id for d in drafts for i in d.incidents}
+    own = {s.sentence: draft_of[s.incident_id] for s in said if s.incident_id in draft_of}
+    by_key: dict[str, list[Treaty]] = defaultdict(list)
+    for t in found:
+        by_key[t.key].append(t)
+    exits: dict[str, list[Step]] = defaultdict(list)
+    out = []
+    for group in by_key.values():
+        first = min(group, key=lambda t: (t.date.first_day(), precision_rank(t.date.precision)))
+        left = [_exit(t, e) for t in group for e in t.exits]
+        coded = next((own[k] for t in group if (k := t.sentence_key) in own), None)
+        if coded is not None:
+            exits[coded] += left
+        elif (since is None or first.date.first_day() >= since) and (
+            until is None or first.date.first_day() <= until
+        ):
+            out.append(_treaty_draft(first, left, table))
+    merged = [replace(d, exits=d.exits + tuple(exits[d.id])) if d.id in exits else d
+              for d in drafts]  # fmt: skip
+    return merged + out
+
+
+def _treaty_draft(treaty: Treaty, left: list[Step], table: Table) -> _Draft:
+    day, precision = treaty.date.first_day(), treaty.date.precision.value
+    text = treaty.sentence.text
+    words = treaty.name or ""
+    act = table.act_in(words) if words else None
+    objects = tuple(o for o in table.objects_in(words) if o != "agreement")
+    promise = Step("promise", None, day, precision, treaty.sentence.ident, "AGREE", "asserted",
+                   None, text, signing_report(treaty))  # fmt: skip
+    ident = "com-" + hashlib.sha256(f"{treaty.key}|{treaty.sentence.ident}".encode()).hexdigest()
+    return _Draft(ident[:20], treaty.parties, act, objects, None, None, treaty.name, day,
+                  precision, "made", (), (), text, promise, (), tuple(left))  # fmt: skip
+
+
+def _exit(treaty: Treaty, left: Exit) -> Step:
+    return Step("abandonment", left.party, left.date.first_day(), left.date.precision.value,
+                left.sentence.ident, "SANCTION withdraw", "asserted", None, left.sentence.text,
+                exit_report(treaty, left))  # fmt: skip
 
 
 def table_acts(table: Table) -> set[Act]:
@@ -240,7 +296,8 @@ def judge_all(
     evidence.load([r.incident_id for group in found for r in group])
     out = []
     for draft, group in zip(drafts, found, strict=True):
-        trail = steps(dyad, draft.parties, rules_for(draft.act, table), draft.date, group, evidence)
+        trail = steps(dyad, draft.parties, rules_for(draft.act, table), draft.date, group, evidence,
+                      draft.exits, draft.name)  # fmt: skip
         judged = verdict(draft.parties, trail, draft.deadline, as_of)
         out.append(
             Commitment(
@@ -290,6 +347,7 @@ class _Draft:
     text: str
     promise: Step
     content: tuple[str, ...] = ()  # incidents told in the promise's own sentences: what it says
+    exits: tuple[Step, ...] = ()  # exits told in its reports' other sentences (a treaty left)
 
 
 def _group(promises: list[Report], said: list[Said]) -> list[list[Report]]:
