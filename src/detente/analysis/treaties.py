@@ -23,14 +23,18 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import re
+from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 
 from detente.actors.kb import KnowledgeBase, load_knowledge_base
-from detente.analysis.data import Report
+from detente.analysis.compliance import Step, precision_rank
+from detente.analysis.data import Report, Said
+from detente.analysis.drafts import Draft
 from detente.analysis.promises import Table
 from detente.nlp.dates import find_dates, resolve
 from detente.ontology.plover import load_ontology
@@ -273,3 +277,56 @@ def exit_report(treaty: Treaty, left: Exit) -> Report:
         "withdraw", "asserted", frozenset({left.party}), other, spec.quad,
         spec.modes["withdraw"].score, 1, 1,
     )  # fmt: skip
+
+
+def with_treaties(
+    drafts: list[Draft],
+    said: list[Said],
+    found: list[Treaty],
+    table: Table,
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> list[Draft]:
+    """The drafts with the treaties read from their reports' sentences: reports of one treaty
+    (its name, else its word and month) are one commitment, dated by the earliest; a treaty told
+    in the sentence of a coded promise is that promise, which takes the exits told after it."""
+    draft_of = {i: d.id for d in drafts for i in d.incidents}
+    own = {s.sentence: draft_of[s.incident_id] for s in said if s.incident_id in draft_of}
+    by_key: dict[str, list[Treaty]] = defaultdict(list)
+    for t in found:
+        by_key[t.key].append(t)
+    exits: dict[str, list[Step]] = defaultdict(list)
+    out = []
+    for group in by_key.values():
+        first = min(group, key=lambda t: (t.date.first_day(), precision_rank(t.date.precision)))
+        left = [_exit(t, e) for t in group for e in t.exits]
+        coded = next((own[k] for t in group if (k := t.sentence_key) in own), None)
+        if coded is not None:
+            exits[coded] += left
+        elif (since is None or first.date.first_day() >= since) and (
+            until is None or first.date.first_day() <= until
+        ):
+            out.append(_treaty_draft(first, left, table))
+    merged = [replace(d, exits=d.exits + tuple(exits[d.id])) if d.id in exits else d
+              for d in drafts]  # fmt: skip
+    return merged + out
+
+
+def _treaty_draft(treaty: Treaty, left: list[Step], table: Table) -> Draft:
+    day, precision = treaty.date.first_day(), treaty.date.precision.value
+    text = treaty.sentence.text
+    words = treaty.name or ""
+    act = table.act_in(words) if words else None
+    objects = tuple(o for o in table.objects_in(words) if o != "agreement")
+    promise = Step("promise", None, day, precision, treaty.sentence.ident, "AGREE", "asserted",
+                   None, text, signing_report(treaty))  # fmt: skip
+    ident = "com-" + hashlib.sha256(f"{treaty.key}|{treaty.sentence.ident}".encode()).hexdigest()
+    return Draft(ident[:20], treaty.parties, act, objects, None, None, treaty.name, day,
+                  precision, "made", (), (), text, promise, (), tuple(left))  # fmt: skip
+
+
+def _exit(treaty: Treaty, left: Exit) -> Step:
+    return Step("abandonment", left.party, left.date.first_day(), left.date.precision.value,
+                left.sentence.ident, "SANCTION withdraw", "asserted", None, left.sentence.text,
+                exit_report(treaty, left))  # fmt: skip
