@@ -9,20 +9,36 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 import detente
 from detente.analysis.commitments import commitments, derive
-from detente.analysis.data import Report, Said
+from detente.analysis.data import Report, Said, incident_words, sentence_words
 from detente.analysis.promises import load_table
-from detente.analysis.treaties import Sentence, Treaty, _countries, treaties_in
-from detente.nlp.pipeline import Resources
+from detente.analysis.treaties import Sentence as Told
+from detente.analysis.treaties import Treaty, _countries, treaties_in
+from detente.nlp.pipeline import Coded, Resources
+from detente.records import (
+    ActorMention,
+    DateBasis,
+    DateValue,
+    Document,
+    Entity,
+    Event,
+    EventType,
+    ReferenceBasis,
+    Sentence,
+    Status,
+)
+from detente.store import Store
+from detente.store.schema import incidents
 
 TABLE = load_table()
 
 
 def _read(dyad: tuple[str, str], *texts: str, published: str = "2025-05-01") -> list[Treaty]:
     day = dt.date.fromisoformat(published)
-    document = [Sentence("h" * 64, n, t, day) for n, t in enumerate(texts)]
+    document = [Told("h" * 64, n, t, day) for n, t in enumerate(texts)]
     return treaties_in(document, dyad, TABLE, _countries())
 
 
@@ -263,3 +279,94 @@ def test_commitments_treaties_through_the_coder(
     tmp_path: Path, res: Resources, story: str, expected: list[tuple[object, ...]]
 ) -> None:
     assert _stored(tmp_path, res, story) == expected
+
+
+# -- through the store, the events coded by hand ----------------------------------------------
+def _coded(ident: str, day: str, texts: list[str], acts: list[tuple[int, str, str, str]]) -> Coded:
+    """One document of ``texts`` (one sentence each) and its events by hand: (sentence, type,
+    status, actors), dated by the text on the publication day."""
+    published = dt.date.fromisoformat(day)
+    text = " ".join(texts)
+    starts = [sum(len(t) + 1 for t in texts[:n]) for n in range(len(texts))]
+    sentences = tuple(
+        Sentence(ident, n, a, a + len(t), t)
+        for n, (a, t) in enumerate(zip(starts, texts, strict=True))
+    )
+    events = tuple(
+        Event(
+            doc_id=ident, sentence_index=n,
+            actor=tuple(ActorMention(c, 0, 3, Entity(c, "GOV", c)) for c in actors.split(";")),
+            recipient=(), event=EventType(event), mode=None, context=(), quad_code=1,
+            intensity=1.0, status=Status(status), claimed_by=None, event_text="agreed",
+            trigger_start=k, text=texts[n], start=starts[n], end=starts[n] + len(texts[n]),
+            date=DateValue.from_date(published), date_basis=DateBasis.TEXT, confidence=0.9,
+            published=published,
+        )
+        for k, (n, event, status, actors) in enumerate(acts)
+    )  # fmt: skip
+    doc = Document(id=ident, text=text, published=published, kind="jsonl")
+    return Coded(doc, sentences, events, DateValue.from_date(published), ReferenceBasis.PUBLISHED)
+
+
+def test_commitments_a_treaty_in_a_coded_promise_s_sentence_is_that_promise(db_url: str) -> None:
+    store = detente.open_store(db_url)
+    try:
+        store.add_many(
+            [
+                _coded(
+                    "a",
+                    "2023-05-10",
+                    [
+                        "Lima and Santiago agreed on Tuesday to renew the accord on fishing rights "
+                        "they signed in March 2009.",
+                        "Chile abandoned the accord in June 2024, its foreign ministry said.",
+                    ],
+                    [(0, "AGREE", "asserted", "CHL;PER")],
+                )
+            ]
+        )
+        (found,) = commitments(store, ("CHL", "PER"))
+        assert (found.name, found.date, found.incidents != ()) == (
+            "accord on fishing rights", dt.date(2023, 5, 10), True,
+        )  # fmt: skip
+        assert found.status == "abandoned" and found.abandoned is not None
+        assert (found.abandoned.party, found.abandoned.date, found.abandoned.act) == (
+            "CHL", dt.date(2024, 6, 1), "SANCTION withdraw",
+        )  # fmt: skip
+        assert found.abandoned.incident_id.startswith("sentence:")
+    finally:
+        store.close()
+
+
+def test_commitments_events_beside_a_promise_are_read_only_from_crowded_sentences(
+    db_url: str,
+) -> None:
+    store = detente.open_store(db_url)
+    try:
+        store.add_many(
+            [
+                _coded(
+                    "a",
+                    "2024-07-13",
+                    ["Both sides agreed to pull their troops back.", "They met in Minsk."],
+                    [
+                        (0, "AGREE", "asserted", "BLR;UKR"),
+                        (0, "CONSULT", "asserted", "BLR;UKR"),
+                        (1, "CONSULT", "asserted", "BLR;UKR"),
+                    ],
+                )
+            ]
+        )
+        (promise,) = [s for s in all_words(store) if s.event == "AGREE"]
+        beside = sentence_words(store, [promise.sentence], [promise])
+        assert [(s.event, s.sentence[1]) for s in beside] == [("CONSULT", 0)]
+        alone = [s for s in all_words(store) if s.sentence[1] == 1]
+        assert sentence_words(store, [alone[0].sentence], alone) == []
+    finally:
+        store.close()
+
+
+def all_words(store: Store) -> list[Said]:
+    with store.engine.connect() as conn:
+        ids = [r.incident_id for r in conn.execute(select(incidents.c.id.label("incident_id")))]
+    return incident_words(store, ids, lead_only=False)

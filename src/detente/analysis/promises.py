@@ -143,7 +143,7 @@ _NOT_NAME = (
     r"march|april|may|june|july|august|september|october|november|december)\b"
 )
 _NOT_PROPER = frozenset({"The", "A", "An", "This", "That", "Its", "Their", "Both", "Under", "In"})
-_NAME_END = r"\s+(?:that|which|signed|was|were|to|in|with|by)\b"
+_NAME_END = r"\s+(?:that|which|signed|was|were|to|in|with|by|they|both|it)\b"
 _WITHIN = re.compile(
     r"\s+(\d+|one|two|three|four|five|six|seven|ten|thirty)\s+(day|week|month|year)s?\b", re.I
 )
