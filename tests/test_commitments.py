@@ -209,6 +209,8 @@ def test_commitments_reports_of_one_promise_are_one_commitment() -> None:
         ("abandons: [{act: REJECT, object: [nothing]}]\n", "object class 'nothing'"),
         ("colour: red\n", "unknown key(s): colour"),
         ("compliance: [1]\n", "compliance: expected a mapping"),
+        ("abandons: [{act: CONCEDE, leaving: maybe}]\n", "leaving must be true or false"),
+        ("leaving: quit\n", "leaving: expected a list of words"),
     ],
 )
 def test_commitments_bad_rule_files_are_named(tmp_path: Path, content: str, message: str) -> None:
