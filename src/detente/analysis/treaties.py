@@ -12,8 +12,9 @@ among them, so a treaty of other states named in passing is none of the pair's. 
 the table's (``names``, ``signing``, ``leaving``); the countries are the actor knowledge base's
 names, capitals and adjectives.
 
-The sentences read are those of the documents that report the pair's commitments or their
-evidence: a treaty named only in a report of nothing else the pair did is not looked for. Each
+The sentences read are those of the documents that report the pair's coded promises (those
+``commitments`` reads anyway), and only of a document holding a name word and a word of signing
+or leaving: a treaty told in a report of no promise of the pair is not looked for. Each
 signing and exit is a step of its own, whose id names its sentence (``sentence:HASH:N``), coded
 as the coder's lexicon codes such words: AGREE for a signing, SANCTION withdraw for leaving a
 treaty.
@@ -103,8 +104,8 @@ def read_treaties(
 
 
 def document_sentences(store: Store, hashes: list[str], table: Table) -> list[list[Sentence]]:
-    """The sentences of each document that names an agreement and a signing (texts without the
-    words are not split), in document order."""
+    """The sentences of each document that holds a name word and a word of signing or leaving
+    (texts without them are not split), in document order."""
     wanted = _words(table.names)
     acts = _words((*table.lists["signing"], *table.lists["leaving"]))
     texts: dict[str, tuple[str, dt.date | None]] = {}
@@ -195,8 +196,10 @@ def _exits(
     leaving: re.Pattern[str],
     kb: KnowledgeBase,
 ) -> list[Exit]:
-    """The sides that the sentence says left the treaty: a leaving word, then within six words
-    the treaty's name or "the" and its word; the side named before the word, the date after."""
+    """The sides that the sentence says left the treaty: a word of leaving, then the treaty's
+    name in its clause or "the" and its word within seven words (or, in the treaty's own
+    sentence, a relative clause: "which Ukraine left in 2022"); the sides named before the word,
+    the date after it, not before the signing."""
     out = []
     text = sentence.text
     own = sentence.ident == treaty.sentence.ident
