@@ -77,6 +77,16 @@ def _told(found: list[Treaty]) -> list[tuple[object, ...]]:
             ],
             [(("IND", "PAK"), "Indus Waters Treaty", "1960-09", [("IND", "2025-04")])],
         ),
+        (  # "signed with", the treaty after the verb
+            ("BLR", "UKR"),
+            ["Ukraine signed with Belarus a treaty on the state border in May 1997."],
+            [(("BLR", "UKR"), "treaty on the state border", "1997-05", [])],
+        ),
+        (  # "between" after the name word
+            ("JPN", "KOR"),
+            ["The accord between Japan and South Korea on fisheries was signed in 1998."],
+            [(("JPN", "KOR"), "accord between Japan and South Korea on fisheries", "1998", [])],
+        ),
         (  # still in force: no exit
             ("KEN", "TZA"),
             ["Kenya and Tanzania signed the memorandum on cross-border trade in May 2019."],
@@ -108,6 +118,13 @@ def test_treaties_signing_and_exit_told_in_one_report(
             ["Georgia and Armenia praised the treaty on friendship that they signed long ago."],
         ),
         (("ARM", "GEO"), ["Armenia signed the treaty on friendship in 1993."]),  # one side alone
+        (  # the pair's talks are not the treaty another state signed
+            ("ARM", "AZE"),
+            [
+                "Talks between Armenia and Azerbaijan resumed, and the treaty Georgia signed in "
+                "1995 was cited."
+            ],
+        ),
     ],
 )
 def test_treaties_none_of_the_pair(dyad: tuple[str, str], texts: list[str]) -> None:

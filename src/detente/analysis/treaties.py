@@ -155,7 +155,7 @@ def treaties_in(
         sign = signing.search(text)
         if noun is None or sign is None:
             continue
-        parties = _signatories(text, sign, kb)
+        parties = _signatories(text, noun, sign, kb)
         if not set(dyad) <= parties:
             continue
         date = _date_after(text, sign.end(), sentence.reference)
@@ -174,16 +174,21 @@ def treaties_in(
     return out
 
 
-def _signatories(text: str, sign: re.Match[str], kb: KnowledgeBase) -> set[str]:
-    """The countries of the signing clause: after "signed by" or "between" when the sentence
-    says so, else its subject (the words before the verb, back to the clause's start)."""
+def _signatories(
+    text: str, noun: re.Match[str], sign: re.Match[str], kb: KnowledgeBase
+) -> set[str]:
+    """The countries of the signing clause: after "signed by" when the sentence says so, else its
+    subject (the words before the verb, back to the clause's start) with those after "signed
+    with"; or those after "between" when it follows the name word ("the accord between ...")."""
     after = text[sign.end() :]
-    by = re.match(r"\s+by\s+(.+)", after)
-    between = re.search(r"\bbetween\s+(.+)", text)
+    by = re.match(r"\W*by\s+(.+)", after)
     if by is not None:
         return _countries_in(_CLAUSE.split(by.group(1), maxsplit=1)[0], kb)
-    before = _CLAUSE.split(text[: sign.start()])[-1]
-    found = _countries_in(before, kb)
+    found = _countries_in(_CLAUSE.split(text[: sign.start()])[-1], kb)
+    partner = re.match(r"\W*with\s+(.+)", after)
+    if partner is not None:
+        found |= _countries_in(_CLAUSE.split(partner.group(1), maxsplit=1)[0], kb)
+    between = re.match(r"[^,;.]{0,60}?\bbetween\s+(.+)", text[noun.end() :])
     if len(found) < 2 and between is not None:
         found |= _countries_in(_CLAUSE.split(between.group(1), maxsplit=1)[0], kb)
     return found
