@@ -209,6 +209,8 @@ def test_commitments_reports_of_one_promise_are_one_commitment() -> None:
         ("abandons: [{act: REJECT, object: [nothing]}]\n", "object class 'nothing'"),
         ("colour: red\n", "unknown key(s): colour"),
         ("compliance: [1]\n", "compliance: expected a mapping"),
+        ("abandons: [{act: CONCEDE, leaving: maybe}]\n", "leaving must be true or false"),
+        ("leaving: quit\n", "leaving: expected a list of words"),
     ],
 )
 def test_commitments_bad_rule_files_are_named(tmp_path: Path, content: str, message: str) -> None:
@@ -288,24 +290,23 @@ def test_commitments_seed_withdrawal_reciprocated_then_reversed_by_belarus(seede
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="the coder codes neither the signing ('the treaty ... that Kyiv and Minsk signed in "
-    "April 2001': no AGREE) nor the exit ('Ukraine abandoned the treaty unilaterally in December "
-    "2022': no REJECT or withdrawal) of the CSBM treaty; the EDM sentence gives only RETREAT for "
-    "'withdrawal', dated by publication",
-)
 def test_commitments_seed_csbm_treaty_abandoned_by_ukraine(seeded: Store) -> None:
+    # the coder codes neither the signing ("the treaty ... that Kyiv and Minsk signed in April
+    # 2001") nor the exit ("Even though Ukraine abandoned the treaty unilaterally in December
+    # 2022"): both are read from the report's sentences (detente.analysis.treaties)
     treaties = [c for c in commitments(seeded, DYAD) if c.name and "confidence" in c.name]
     assert [(c.parties, c.date, c.precision) for c in treaties] == [
         (("BLR", "UKR"), dt.date(2001, 4, 1), "month")
     ]
+    assert treaties[0].name == "treaty on advanced confidence- and security-building measures"
     assert treaties[0].status == "abandoned"
     assert treaties[0].abandoned is not None
     assert (treaties[0].abandoned.party, treaties[0].abandoned.date) == (
         "UKR",
         dt.date(2022, 12, 1),
     )
+    assert "abandoned" in treaties[0].abandoned.text and "April 2001" in treaties[0].text
+    assert treaties[0].days_to_breach == (dt.date(2022, 12, 1) - dt.date(2001, 4, 1)).days
 
 
 STORIES: dict[str, list[dict[str, str]]] = {
@@ -470,18 +471,9 @@ def test_commitments_text_a_breach_alleged_by_the_other_side(story: Commitment) 
         ("violated", "violated", "RUS", 11),
         ("fulfilled", "fulfilled", "AZE", 9),
         ("reciprocated", "reciprocated", "ARM", 6),
-        pytest.param(
-            "abandoned",
-            "abandoned",
-            "KOS",
-            151,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the detector retrained in session 6 codes 'Kosovo withdrew from the "
-                "agreement' as CONCEDE (before: a withdrawal from it), which the table does not "
-                "read as leaving the agreement",
-            ),
-        ),
+        # the detector codes "Kosovo withdrew from the agreement" as CONCEDE: its words of
+        # leaving make it an exit (the table's `leaving: true` lines), whatever its type
+        ("abandoned", "abandoned", "KOS", 151),
     ],
     indirect=["story"],
 )
@@ -505,8 +497,9 @@ def test_commitments_cli_and_frame(seeded: Store, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
-    assert [(r["status"], r["order"], r["breach"]) for r in rows] == [
-        ("reversed", "simultaneous", "BLR 2024-08-10")
+    assert [(r["status"], r["order"], r["breach"], r["abandoned"]) for r in rows] == [
+        ("abandoned", None, None, "UKR 2022-12-01"),  # the CSBM treaty of April 2001
+        ("reversed", "simultaneous", "BLR 2024-08-10", None),
     ]
     none = CliRunner().invoke(cli, ["commitments", "--db", url, "--status", "expired"])
     assert none.exit_code == 0 and "no commitment with status expired" in none.stderr
@@ -515,7 +508,7 @@ def test_commitments_cli_and_frame(seeded: Store, tmp_path: Path) -> None:
     failed = CliRunner().invoke(cli, ["commitments", "--db", url, "--rules", str(bad)])
     assert failed.exit_code != 0
     frame = frames.commitments(seeded, DYAD)
-    assert list(frame.status.astype(str)) == ["reversed"]
+    assert list(frame.status.astype(str)) == ["abandoned", "reversed"]
     assert str(frame.date.dtype) == "datetime64[ns]" and str(frame.days_to_breach.dtype) == "Int64"
 
 
@@ -531,10 +524,15 @@ def test_commitments_alerts_breach_fires_once(seeded: Store, tmp_path: Path) -> 
     )
     rules = load_rules(path)
     first = evaluate(seeded, rules, remember=True)
-    assert [(a.rule, a.date, a.new) for a in first] == [("broken", dt.date(2024, 8, 10), True)]
-    assert "reversed by BLR" in first[0].message
-    assert [p.move for p in first[0].evidence] == ["BLR MOBILIZE UKR"]
-    assert [a.new for a in evaluate(seeded, rules, remember=True)] == [False]
+    assert [(a.rule, a.date, a.new) for a in first] == [
+        ("broken", dt.date(2022, 12, 1), True),  # Ukraine left the CSBM treaty
+        ("broken", dt.date(2024, 8, 10), True),
+    ]
+    assert "left by UKR" in first[0].message
+    assert [p.move for p in first[0].evidence] == ["UKR SANCTION BLR"]
+    assert "reversed by BLR" in first[1].message
+    assert [p.move for p in first[1].evidence] == ["BLR MOBILIZE UKR"]
+    assert [a.new for a in evaluate(seeded, rules, remember=True)] == [False, False]
 
 
 @pytest.mark.slow

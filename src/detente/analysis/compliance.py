@@ -114,6 +114,19 @@ class Evidence:
     def words(self, incident: str) -> Said | None:
         return self._loaded.get(incident)
 
+    def same_agreement(self, name: str | None, said: Said) -> bool:
+        """Whether an exit's sentence may be about the agreement ``name``: it names none, the
+        commitment has none, or the two names agree."""
+        other = self._table.name_in(said.text)
+        if name is None or other is None:
+            return True
+        a, b = (" ".join(n.lower().split())[:25] for n in (name, other))
+        return a.startswith(b) or b.startswith(a)
+
+    def leaves(self, said: Said) -> bool:
+        """Whether the incident's own words (its trigger) are words of leaving."""
+        return self._table.leaving.search(said.event_text) is not None
+
     def objects(self, incident: str, said: Said) -> frozenset[str]:
         if incident not in self._objects:
             self._objects[incident] = frozenset(self._table.objects_in(said.text))
@@ -135,19 +148,24 @@ def steps(
     day: dt.date,
     found: list[Report],
     evidence: Evidence,
+    told: tuple[Step, ...] = (),
+    name: str | None = None,
 ) -> list[Step]:
-    """Each candidate's step (first kind that fits), in date order, up to the first exit or
-    proven breach."""
-    out: list[Step] = []
+    """Each candidate's step (first kind that fits), with the steps ``told`` by the
+    commitment's own reports, in date order, up to the first exit or proven breach. An exit
+    from an agreement named otherwise than the commitment ``name`` is not its exit."""
+    out: list[Step] = list(told)
     for r in found:
         said = evidence.words(r.incident_id)
         if said is None or not said.dated_by_text:
             continue
         objects = evidence.objects(r.incident_id, said)
         for kind, matches in kinds:
-            hit = next((m for m in matches if _fits(m, r, objects)), None)
+            hit = next((m for m in matches if _fits(m, r, objects, said, evidence)), None)
             if hit is None:
                 continue
+            if kind == "abandonment" and not evidence.same_agreement(name, said):
+                break  # "suspended the Indus Waters Treaty" ends no other named treaty
             for party in parties:
                 partner = dyad[1] if party == dyad[0] else dyad[0]
                 if party in r.actors and _aimed(hit, r, partner):
@@ -167,11 +185,14 @@ def precision_rank(precision: str) -> int:
     return {"day": 0, "month": 1, "year": 2}.get(precision, 3)
 
 
-def _fits(match: Match, report: Report, objects: frozenset[str]) -> bool:
+def _fits(
+    match: Match, report: Report, objects: frozenset[str], said: Said, evidence: Evidence
+) -> bool:
     return (
         match.act.matches(report.event, report.mode)
         and all(o in objects for o in match.objects)
         and not any(o in objects for o in match.not_objects)
+        and (not match.leaving or evidence.leaves(said))
     )
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, or_, select, tuple_
+from sqlalchemy import String, and_, func, or_, select, tuple_, type_coerce
 
 from detente.store import Store
 from detente.store.schema import events, incident_dyads, incidents
@@ -208,8 +209,10 @@ def dyad_reports(
     a, b = dyad
     query = (
         select(
-            incidents.c.id, incidents.c.date_start, incidents.c.date_precision, incidents.c.event,
-            incidents.c.mode, incidents.c.status, incidents.c.actor_codes,
+            # the day as stored (SQLite: text, parsed below; PostgreSQL: a date), not through
+            # the Date type's per-row conversion
+            incidents.c.id, type_coerce(incidents.c.date_start, String), incidents.c.date_precision,
+            incidents.c.event, incidents.c.mode, incidents.c.status, incidents.c.actor_codes,
             incidents.c.recipient_codes, incidents.c.quad_code, incidents.c.intensity,
             incidents.c.n_events, incidents.c.n_sources,
         )
@@ -235,26 +238,18 @@ def dyad_reports(
     out: list[Report] = []
     seen: set[str] = set()
     with store.engine.connect() as conn:
-        for row in conn.execution_options(yield_per=5000).execute(query):
-            if row.id in seen:
-                continue
-            seen.add(row.id)
-            out.append(
-                Report(
-                    row.id,
-                    row.date_start,
-                    row.date_precision,
-                    row.event,
-                    row.mode,
-                    row.status,
-                    _codes(row.actor_codes),
-                    _codes(row.recipient_codes),
-                    int(row.quad_code),
-                    float(row.intensity),
-                    int(row.n_events),
-                    int(row.n_sources),
-                )
+        rows = conn.execute(query).all()
+    for ident, day, precision, event, mode, status, actors, recipients, quad, *figures in rows:
+        if ident in seen:
+            continue
+        seen.add(ident)
+        first = day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
+        out.append(
+            Report(
+                ident, first, precision, event, mode, status, _codes(actors), _codes(recipients),
+                int(quad), float(figures[0]), int(figures[1]), int(figures[2]),
             )
+        )  # fmt: skip
     return out
 
 
@@ -309,24 +304,38 @@ def incident_words(store: Store, ids: list[str], *, lead_only: bool) -> list[Sai
 
 
 def sentence_words(
-    store: Store, sentences: list[tuple[str, int]], known: Iterable[str] = ()
+    store: Store, sentences: list[tuple[str, int]], known: Iterable[Said] = ()
 ) -> list[Said]:
     """Every current event coded in the given sentences (content hash, index) but the events
     ``known`` already, those of no incident (hypothetical ones: "would release the detainees")
-    included: the sentences' documents by the index on content_hash, then the payloads of the
-    events found by primary key."""
+    included. The index on (content hash, sentence) counts each sentence's events without
+    reading them; only a sentence with more events than those known is read, then the payloads
+    of its other events by primary key."""
+    skip = {s.id for s in known}
+    seen = Counter(s.sentence for s in known)
     wanted = set(sentences)
-    skip = set(known)
-    ids: list[str] = []
     hashes = sorted({h for h, _ in wanted})
+    crowded: dict[str, set[int]] = {}
     with store.engine.connect() as conn:
         for start in range(0, len(hashes), _CHUNK):
+            query = (  # the index alone, no event row read; a sentence of one event is its own
+                select(events.c.content_hash, events.c.sentence_idx, func.count())
+                .where(events.c.content_hash.in_(hashes[start : start + _CHUNK]))
+                .group_by(events.c.content_hash, events.c.sentence_idx)
+                .having(func.count() > 1)
+            )
+            for h, i, n in conn.execute(query):
+                if (h, int(i)) in wanted and n > seen[(h, int(i))]:
+                    crowded.setdefault(h, set()).add(int(i))
+        ids: list[str] = []
+        keys = sorted(crowded)
+        for start in range(0, len(keys), _CHUNK):
             query = select(events.c.id, events.c.content_hash, events.c.sentence_idx).where(
-                events.c.content_hash.in_(hashes[start : start + _CHUNK]),
+                events.c.content_hash.in_(keys[start : start + _CHUNK]),
                 events.c.superseded.is_(False),
             )
             for r in conn.execute(query):
-                if (r.content_hash, int(r.sentence_idx)) in wanted and r.id not in skip:
+                if int(r.sentence_idx) in crowded[r.content_hash] and r.id not in skip:
                     ids.append(r.id)
         out: list[Said] = []
         for start in range(0, len(ids), _CHUNK):

@@ -49,6 +49,7 @@ class Match:
     aimed: str = "any"  # any | partner
     objects: tuple[str, ...] = ()  # object classes the evidence's sentence must name
     not_objects: tuple[str, ...] = ()  # object classes that rule it out
+    leaving: bool = False  # the evidence's own words (its trigger) must be words of leaving
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,11 @@ class Table:
     abandons: tuple[Match, ...]
     lists: dict[str, tuple[str, ...]]  # the word lists as written, for a user's file to extend
     origins: tuple[str, ...] = field(default=())
+
+    @functools.cached_property
+    def leaving(self) -> re.Pattern[str]:
+        """Words by which a party leaves an agreement ("withdrew", "abandoned")."""
+        return _words(list(self.lists["leaving"]))
 
     # -- reading sentences -----------------------------------------------------------------
     def act_in(self, text: str) -> Act | None:
@@ -123,6 +129,12 @@ class Table:
             if found:
                 name = re.split(_NAME_END, found.group(1), flags=re.I)[0]
                 return " ".join(name.split())
+        for word in self.names:  # a proper name before the word: "the Indus Waters Treaty"
+            pattern = rf"((?:\b[A-Z][\w'-]*\s+){{1,5}})(?i:{re.escape(word)})\b"
+            for found in re.finditer(pattern, text):
+                words = [w for w in found.group(1).split() if w not in _NOT_PROPER]
+                if words:
+                    return " ".join([*words, text[found.end(1) : found.end()]])
         return None
 
 
@@ -130,7 +142,8 @@ _NOT_NAME = (
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the\s+\d|\d|january|february|"
     r"march|april|may|june|july|august|september|october|november|december)\b"
 )
-_NAME_END = r"\s+(?:that|which|signed|was|were|to|in|with|by)\b"
+_NOT_PROPER = frozenset({"The", "A", "An", "This", "That", "Its", "Their", "Both", "Under", "In"})
+_NAME_END = r"\s+(?:that|which|signed|was|were|to|in|with|by|they|both|it)\b"
 _WITHIN = re.compile(
     r"\s+(\d+|one|two|three|four|five|six|seven|ten|thirty)\s+(day|week|month|year)s?\b", re.I
 )
@@ -170,7 +183,8 @@ def _parse(raw: Any, origin: str, base: Table | None) -> Table:
             origin, f"version {version!r}: this detente reads version {TABLE_VERSION}"
         )
     unknown = set(raw) - {"version", "promises", "acts", "promise_words", "objects", "names",
-                          "conditions", "deadlines", "compliance", "abandons"}  # fmt: skip
+                          "conditions", "deadlines", "compliance", "abandons", "signing",
+                          "leaving"}  # fmt: skip
     if unknown:
         raise DataFileError(origin, f"unknown key(s): {', '.join(sorted(map(str, unknown)))}")
     promises = dict(base.promises) if base else {}
@@ -220,7 +234,7 @@ def _parse(raw: Any, origin: str, base: Table | None) -> Table:
 
     lists = {
         key: added(key, base.lists[key] if base else ())
-        for key in ("promise_words", "names", "conditions", "deadlines")
+        for key in ("promise_words", "names", "conditions", "deadlines", "signing", "leaving")
     }
     return Table(
         TABLE_VERSION,
@@ -272,7 +286,9 @@ def _modes() -> dict[str, frozenset[str]]:
 
 def _match(value: Any, origin: str, where: str) -> Match:
     if not isinstance(value, dict):
-        raise DataFileError(origin, f"{where}: expected {{act, aimed, object, not_object}}")
+        raise DataFileError(
+            origin, f"{where}: expected {{act, aimed, object, not_object, leaving}}"
+        )
     aimed = str(value.get("aimed", "any"))
     if aimed not in ("any", "partner"):
         raise DataFileError(origin, f"{where}: aimed must be 'any' or 'partner'")
@@ -281,4 +297,11 @@ def _match(value: Any, origin: str, where: str) -> Match:
         aimed,
         tuple(_strings(value.get("object") or [], origin, where)),
         tuple(_strings(value.get("not_object") or [], origin, where)),
+        _flag(value.get("leaving", False), origin, where),
     )
+
+
+def _flag(value: Any, origin: str, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise DataFileError(origin, f"{where}: leaving must be true or false")
+    return value

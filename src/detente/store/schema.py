@@ -128,7 +128,7 @@ events = Table(
     Column("payload", Text, nullable=False),  # the full event JSON
     Index("ix_events_date", "date_start"),
     Index("ix_events_type", "event"),
-    Index("ix_events_doc", "content_hash"),
+    Index("ix_events_sentence", "content_hash", "sentence_idx"),
     Index("ix_events_incident", "incident_id"),
     Index("ix_events_key", "event", "actor_codes", "recipient_codes"),
 )
