@@ -21,8 +21,9 @@ from spacy.tokens import Doc, Span
 from detente.actors import KnowledgeBase, load_knowledge_base
 from detente.geo import Gazetteer, load_gazetteer
 from detente.nlp import dates as dating
-from detente.nlp.actors import Context, Resolver
+from detente.nlp.actors import Resolver
 from detente.nlp.candidate import is_country
+from detente.nlp.context import Context
 from detente.nlp.detector import Detector, load_detector, triggers
 from detente.nlp.events import Candidate, Coder
 from detente.nlp.gate import Gate, build_gate, build_light
