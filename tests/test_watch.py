@@ -139,17 +139,23 @@ def test_watch_ingests_exactly_the_new_items(
         hits = site.hits("/feed")
         assert watcher.run_round().sources == [] and site.hits("/feed") == hits
 
-        # the feed grows by one entry and one entry is rewritten; the page has not changed
+        # the feed grows by one entry and one entry is rewritten; the index page gains a link;
+        # the digest has not changed
         changed = entry(1, site, text=TEXTS[1] + " It said the troops would stay in place.")
         site.set("/feed", Reply(rss("Wire", [entry(0, site), changed, entry(3, site)]),
                                 content_type=FEED_TYPE, etag='"2"'))  # fmt: skip
+        site.set("/news/", Reply(b"<html><body><a href='/news/2024/drills'>new</a>"
+                                 b"<a href='/news/2024/air-defence'>story</a></body></html>"))  # fmt: skip
+        site.set("/news/2024/drills", Reply(article("Drills", DAY, [TEXTS[5]])))
         second = watcher.run_round(force=True)
         by_name = {s.name: s for s in second.sources}
         assert (by_name["wire"].new, by_name["wire"].stored) == (2, 2)
-        assert (by_name["digest"].new, by_name["ministry"].new) == (0, 0)
+        assert (by_name["ministry"].items, by_name["ministry"].new) == (2, 1)
+        assert by_name["ministry"].stored == 1 and by_name["digest"].new == 0
         assert site.hits("/story/2") == 1 and site.hits("/news/2024/air-defence") == 1
+        assert site.hits("/news/2024/drills") == 1
         stored = documents(store)
-        assert len(stored) == 6
+        assert len(stored) == 7
         assert (site.url("/story/1"), 2, True) in stored and (
             site.url("/story/1"),
             1,
@@ -162,7 +168,7 @@ def test_watch_ingests_exactly_the_new_items(
         assert [r.headers.get("If-None-Match") for r in site.requests if r.path == "/feed"][
             -1
         ] == '"2"'
-        assert len(documents(store)) == 6
+        assert len(documents(store)) == 7
 
         known = state.states(store)
         assert known["wire"].items_seen == 4 and known["wire"].failures == 0

@@ -178,18 +178,22 @@ def sources_status(db_url: str | None, quiet_after: float, fmt: str) -> None:
     """Per watched source: last success, failures, items and events in the last day and week,
     and whether it has gone quiet."""
     from detente.store import open_store
-    from detente.watch.state import undelivered
+    from detente.watch.state import FAILED, SENDING, deliveries
     from detente.watch.status import source_status
 
     store = open_store(db_url, create=False)
     try:
         found = source_status(store, quiet_after)
-        pending = undelivered(store)
+        statuses = [status for status, _ in deliveries(store).values()]
     finally:
         store.close()
     if not found:
         click.echo("detente: no watched source in the store (run detente watch first)", err=True)
         sys.exit(1)
     write_records([s.row() for s in found], fmt, sys.stdout)
-    if pending:
-        click.echo(f"detente: {pending} alert deliveries failed so far and are pending", err=True)
+    failed, cut = statuses.count(FAILED), statuses.count(SENDING)
+    if failed:
+        click.echo(f"detente: {failed} alert deliveries failed so far and are pending", err=True)
+    if cut:
+        click.echo(f"detente: {cut} alert deliveries are being sent or were cut short mid-send "
+                   "(sent again, same id, at the next start)", err=True)  # fmt: skip

@@ -134,6 +134,7 @@ class Watcher:
         self.stop_grace = stop_grace
         self._stop = threading.Event()
         self._guarded = 0
+        self._interrupted = False
         self._held: set[str] = set()
         self._evaluated = False
         state.register(store, sources.sources)
@@ -146,8 +147,9 @@ class Watcher:
     def interrupt(self) -> None:
         """Stop now, unless a write is in progress (then right after it): for signal handlers.
         A second signal while the first stop is under way changes nothing."""
-        if self._stop.is_set():
+        if self._interrupted:
             return
+        self._interrupted = True
         self._stop.set()
         if self._guarded == 0:
             raise Stop
