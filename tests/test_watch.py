@@ -593,10 +593,16 @@ def test_watch_failed_delivery_is_retried_and_reported_never_dropped(
         assert sum("status=failed" in r.getMessage() for r in caplog.records) == n
         assert state.undelivered(store) == n
         assert len(site.posts) == 2 * n  # tried, and tried again
+        # a retry may repeat what arrived (a 503 can follow the work): marked, under one key
+        marked = [_header(p, "X-Detente-Redelivery") for p in site.posts]
+        assert marked.count(None) == n and marked.count("1") == n
+        for post in site.posts:
+            assert _header(post, "Idempotency-Key") == f'"{json.loads(post.body)["id"]}"'
 
         site.set("/hook", Reply(b"ok", content_type="text/plain"))
         second = watcher.run_round()
         assert second.delivered == n and second.delivery_failures == []
+        assert all(_header(p, "X-Detente-Redelivery") == "1" for p in site.posts[2 * n :])
         assert state.undelivered(store) == 0
         third = watcher.run_round(force=True)
         assert third.delivered == 0 and len(site.posts) == 3 * n

@@ -8,9 +8,11 @@ claims each (alert, channel) delivery ``sending`` in the store before the send a
 transaction); a failed send is retried every later round and reported each time, never dropped.
 A send cut short (a kill, or a stop that could not wait for a slow receiver) leaves the
 delivery ``sending``: the receiver may or may not have it, so it is sent again, the same bytes
-with the same id, marked as a redelivery (``X-Detente-Redelivery: 1``); a receiver that keeps the
-ids it has taken drops it. The file channel does that itself: a redelivery whose id is already
-in the file is not appended again (exactly once). Nothing else is ever sent twice.
+with the same id. Every send that may not be the first (that one, a retry after a failure: a
+timeout can hide an arrival) is marked a redelivery (``X-Detente-Redelivery: 1``); a receiver
+that keeps the ids it has taken drops a repeat. The file channel does that itself: a redelivery
+whose id is already in the file is not appended again (exactly once). An alert whose delivery
+was recorded is never sent again on that channel.
 
 Settings come from the environment (see ``ENV`` and ``settings_from_env``).
 """
@@ -119,8 +121,8 @@ class Channel(Protocol):
     name: str
 
     def send(self, alert: Mapping[str, Any], *, redelivery: bool = False) -> None:
-        """Deliver one alert or raise DeliveryError; ``redelivery``: an earlier send of it was
-        cut short and may have arrived."""
+        """Deliver one alert or raise DeliveryError; ``redelivery``: an earlier send of it may
+        have arrived (it was cut short, or failed in a way that can hide an arrival)."""
 
 
 @dataclass
@@ -148,8 +150,10 @@ class FileChannel:
         try:
             with self.path.open("ab+") as handle:  # appends go to the end whatever the seek
                 end = handle.seek(0, os.SEEK_END)
-                if end and handle.seek(end - 1) >= 0 and handle.read(1) != b"\n":
-                    line = b"\n" + line  # a line cut short by a kill stays on its own
+                if end:
+                    handle.seek(end - 1)
+                    if handle.read(1) != b"\n":
+                        line = b"\n" + line  # a line cut short by a kill stays on its own
                 handle.write(line)
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -192,10 +196,10 @@ class WebhookChannel:
             ID_HEADER: ident,
             IDEMPOTENCY_HEADER: f'"{ident}"',
         }
-        if redelivery:
-            headers[REDELIVERY_HEADER] = "1"
         problem = ""
         for attempt in range(self.retries + 1):
+            if redelivery or attempt:
+                headers[REDELIVERY_HEADER] = "1"  # the last attempt may have arrived
             if attempt:
                 time.sleep(self.backoff * 2 ** (attempt - 1) * (1 + random.random()))
             try:

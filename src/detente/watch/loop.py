@@ -432,7 +432,7 @@ class Watcher:
             where = f"alert={rule!r} key={key} channel={channel}"
             if claim.in_doubt:
                 log.warning("%s was cut short mid-send: sent again, same id", where)
-            error = self._send(by_name[channel], payload, claim.in_doubt, where)
+            error = self._send(by_name[channel], payload, claim.attempt > 1, where)
             with self._guard():
                 attempts = state.mark_delivery(self.store, channel, rule, key, error=error)
             if error is None:
