@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,8 +21,6 @@ def site() -> Iterator[Site]:
 
 
 def test_cli_sources_check_fetches_each_source_once(site: Site, tmp_path: Path) -> None:
-    import datetime as dt
-
     day = dt.date(2024, 6, 20)
     site.set(
         "/feed",
@@ -86,6 +85,8 @@ def test_cli_sources_status(tmp_path: Path) -> None:
         state.mark_delivery(
             store, "webhook", "border turns", "escalation:2024-06-20", error="HTTP 503"
         )
+        now = dt.datetime.now(dt.UTC)  # and one claimed by a watcher killed before it ended
+        state.claim_delivery(store, "smtp", "border turns", "escalation:2024-06-20", "w", now, 600)
     finally:
         store.close()
     result = CliRunner().invoke(
@@ -94,5 +95,6 @@ def test_cli_sources_status(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert '"source": "wire"' in result.stdout and '"items_week": 0' in result.stdout
     assert "1 alert deliveries failed so far and are pending" in result.stderr
+    assert "1 alert deliveries are being sent or were cut short mid-send" in result.stderr
     bad = CliRunner().invoke(cli, ["sources", "status", "--db", url, "--quiet-after", "soon"])
     assert bad.exit_code == 2 and "interval" in bad.stderr

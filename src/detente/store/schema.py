@@ -14,7 +14,7 @@ alerts_fired     alerts already reported, so each fires once
 source_state     each watched source: its last fetch and success, validators, failures, lease
 source_items     what each source has published (one row per item seen) and the document it gave
 alert_outbox     every alert the watcher raised, with its JSON, until delivered on each channel
-alert_deliveries which channel delivered which alert (each once), or why it has not yet
+alert_deliveries per alert and channel: sending, delivered or failed (attempts, last error)
 reviews          analysts' corrections of events and incidents (who, when, before, after, why)
 api_tokens       the tokens of ``detente serve``: their names, scopes and hashes (never the token)
 """
@@ -243,6 +243,10 @@ alert_deliveries = Table(
     Column("delivered_at", String(32)),  # null until delivered
     Column("attempts", Integer, nullable=False),
     Column("last_error", Text),
+    # sending (claimed: an attempt under way, or cut short by a kill) | delivered | failed
+    Column("status", String(16), nullable=False, server_default="failed"),
+    Column("lease_owner", String(256)),  # the watcher sending it, while sending
+    Column("lease_until", String(32)),
 )
 
 api_tokens = Table(

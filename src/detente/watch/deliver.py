@@ -1,12 +1,20 @@
 """Alert delivery: stdout (JSON lines), a file, a webhook (HMAC-signed POST), email (SMTP).
 
-Each alert goes to each channel once: the watcher records a delivery after the channel accepted
-it (``state.mark_delivery``), and retries a failed one on every later round, reporting each
-failure; nothing is dropped. A kill between a channel accepting an alert and the record being
-written would send it again on restart, with the same ``id`` (the webhook's
-``X-Detente-Alert-Id`` header, the email's ``Message-ID``) for the receiver to recognise.
+The guarantee is at-least-once with an idempotency key. Each alert has an ``id`` (a hash of its
+rule and key), the same on every channel and every send: the body's ``id``, the webhook's
+``Idempotency-Key`` and ``X-Detente-Alert-Id`` headers, the email's ``Message-ID``. The watcher
+claims each (alert, channel) delivery ``sending`` in the store before the send and marks it
+``delivered`` after (``state.claim_delivery``, ``state.mark_delivery``, each its own
+transaction); a failed send is retried every later round and reported each time, never dropped.
+A send cut short (a kill, or a stop that could not wait for a slow receiver) leaves the
+delivery ``sending``: the receiver may or may not have it, so it is sent again, the same bytes
+with the same id. Every send that may not be the first (that one, a retry after a failure: a
+timeout can hide an arrival) is marked a redelivery (``X-Detente-Redelivery: 1``); a receiver
+that keeps the ids it has taken drops a repeat. The file channel does that itself: a redelivery
+whose id is already in the file is not appended again (exactly once). An alert whose delivery
+was recorded is never sent again on that channel.
 
-Settings come from the environment (see ``channels_from_env``).
+Settings come from the environment (see ``ENV`` and ``settings_from_env``).
 """
 
 from __future__ import annotations
@@ -34,6 +42,8 @@ from detente.store.schema import events
 
 SIGNATURE_HEADER = "X-Detente-Signature"
 ID_HEADER = "X-Detente-Alert-Id"
+IDEMPOTENCY_HEADER = "Idempotency-Key"  # as the IETF httpapi draft spells it: a quoted string
+REDELIVERY_HEADER = "X-Detente-Redelivery"
 
 
 def alert_id(rule: str, key: str) -> str:
@@ -110,8 +120,9 @@ def alert_payload(
 class Channel(Protocol):
     name: str
 
-    def send(self, alert: Mapping[str, Any]) -> None:
-        """Deliver one alert or raise DeliveryError."""
+    def send(self, alert: Mapping[str, Any], *, redelivery: bool = False) -> None:
+        """Deliver one alert or raise DeliveryError; ``redelivery``: an earlier send of it may
+        have arrived (it was cut short, or failed in a way that can hide an arrival)."""
 
 
 @dataclass
@@ -119,7 +130,7 @@ class StdoutChannel:
     stream: TextIO
     name: str = "stdout"
 
-    def send(self, alert: Mapping[str, Any]) -> None:
+    def send(self, alert: Mapping[str, Any], *, redelivery: bool = False) -> None:
         try:
             self.stream.write(json.dumps(alert, sort_keys=True) + "\n")
             self.stream.flush()
@@ -132,14 +143,39 @@ class FileChannel:
     path: Path
     name: str = "file"
 
-    def send(self, alert: Mapping[str, Any]) -> None:
+    def send(self, alert: Mapping[str, Any], *, redelivery: bool = False) -> None:
+        if redelivery and self.holds(str(alert.get("id"))):
+            return  # the cut-short send had written it: once is enough
+        line = (json.dumps(alert, sort_keys=True) + "\n").encode("utf-8")
         try:
-            with self.path.open("a", encoding="utf-8") as handle:
-                handle.write(json.dumps(alert, sort_keys=True) + "\n")
+            with self.path.open("ab+") as handle:  # appends go to the end whatever the seek
+                end = handle.seek(0, os.SEEK_END)
+                if end:
+                    handle.seek(end - 1)
+                    if handle.read(1) != b"\n":
+                        line = b"\n" + line  # a line cut short by a kill stays on its own
+                handle.write(line)
                 handle.flush()
                 os.fsync(handle.fileno())
         except OSError as exc:
             raise DeliveryError(f"{self.path}: cannot append ({exc.strerror})") from None
+
+    def holds(self, alert_id: str) -> bool:
+        """Whether a whole line of the file is the alert of this id."""
+        try:
+            with self.path.open(encoding="utf-8", errors="replace") as handle:
+                for line in handle:
+                    if alert_id in line and line.endswith("\n"):
+                        try:
+                            if json.loads(line).get("id") == alert_id:
+                                return True
+                        except ValueError:
+                            continue  # a line cut short by the kill: not a delivery
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            raise DeliveryError(f"{self.path}: cannot read ({exc.strerror})") from None
+        return False
 
 
 @dataclass
@@ -151,15 +187,19 @@ class WebhookChannel:
     timeout: float = 10.0
     name: str = "webhook"
 
-    def send(self, alert: Mapping[str, Any]) -> None:
+    def send(self, alert: Mapping[str, Any], *, redelivery: bool = False) -> None:
         body = json.dumps(alert, sort_keys=True).encode("utf-8")
+        ident = str(alert.get("id", ""))
         headers = {
             "Content-Type": "application/json",
             SIGNATURE_HEADER: sign(self.secret, body),
-            ID_HEADER: str(alert.get("id", "")),
+            ID_HEADER: ident,
+            IDEMPOTENCY_HEADER: f'"{ident}"',
         }
         problem = ""
         for attempt in range(self.retries + 1):
+            if redelivery or attempt:
+                headers[REDELIVERY_HEADER] = "1"  # the last attempt may have arrived
             if attempt:
                 time.sleep(self.backoff * 2 ** (attempt - 1) * (1 + random.random()))
             try:
@@ -187,12 +227,14 @@ class SmtpChannel:
     timeout: float = 10.0
     name: str = "smtp"
 
-    def send(self, alert: Mapping[str, Any]) -> None:
+    def send(self, alert: Mapping[str, Any], *, redelivery: bool = False) -> None:
         message = EmailMessage()
         message["Subject"] = f"[detente] {alert.get('rule')}: {alert.get('message')}"
         message["From"] = self.sender
         message["To"] = ", ".join(self.recipients)
-        message["Message-ID"] = f"<{alert.get('id')}@detente>"
+        message["Message-ID"] = f"<{alert.get('id')}@detente>"  # the same on a re-send
+        if redelivery:
+            message[REDELIVERY_HEADER] = "1"
         message.set_content(email_text(alert))
         message.add_attachment(
             json.dumps(alert, indent=2, sort_keys=True).encode("utf-8"),

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from detente.analysis.alerts import Rule, evaluate
 from detente.errors import DeliveryError, FetchError, InputError
@@ -41,6 +42,7 @@ LEASE_SECONDS = 600.0
 MAX_BACKOFF = 86400.0
 MAX_LINKS = 50
 BATCH = 8  # items read and coded together before they are stored
+STOP_GRACE = 1.0  # seconds a stop waits for an alert's send in progress to end
 
 
 class Stop(BaseException):
@@ -116,6 +118,7 @@ class Watcher:
         clock: Callable[[], dt.datetime] = utcnow,
         max_links: int = MAX_LINKS,
         batch: int = BATCH,
+        stop_grace: float = STOP_GRACE,
     ) -> None:
         self.store = store
         self.resources = resources
@@ -128,8 +131,10 @@ class Watcher:
         self.clock = clock
         self.max_links = max_links
         self.batch = max(1, batch)
+        self.stop_grace = stop_grace
         self._stop = threading.Event()
         self._guarded = 0
+        self._interrupted = False
         self._held: set[str] = set()
         self._evaluated = False
         state.register(store, sources.sources)
@@ -140,7 +145,11 @@ class Watcher:
         self._stop.set()
 
     def interrupt(self) -> None:
-        """Stop now, unless a write is in progress (then right after it): for signal handlers."""
+        """Stop now, unless a write is in progress (then right after it): for signal handlers.
+        A second signal while the first stop is under way changes nothing."""
+        if self._interrupted:
+            return
+        self._interrupted = True
         self._stop.set()
         if self._guarded == 0:
             raise Stop
@@ -408,22 +417,63 @@ class Watcher:
             return state.record_alerts(self.store, payloads)
 
     def _deliver(self, report: RoundReport) -> None:
+        """Each pending delivery: claimed ``sending`` (its own transaction), sent, then marked
+        ``delivered`` or ``failed`` (another); see ``deliver`` for the guarantee."""
         by_name = {c.name: c for c in self.channels}
         for channel, rule, key, payload in state.pending(self.store, list(by_name)):
+            if self._stop.is_set():
+                raise Stop
             with self._guard():
-                try:
-                    by_name[channel].send(payload)
-                except DeliveryError as exc:
-                    attempts = state.mark_delivery(self.store, channel, rule, key, error=str(exc))
-                    line = (
-                        f"alert={rule!r} key={key} channel={channel} status=failed "
-                        f'attempts={attempts} error="{_one_line(str(exc))}" (retried next round)'
-                    )
-                    report.delivery_failures.append(line)
-                    log.warning(line)
-                    continue
-                state.mark_delivery(self.store, channel, rule, key)
+                claim = state.claim_delivery(
+                    self.store, channel, rule, key, self.owner, self.clock(), LEASE_SECONDS
+                )
+            if claim is None:
+                continue  # delivered meanwhile, or another watcher is sending it
+            where = f"alert={rule!r} key={key} channel={channel}"
+            if claim.in_doubt:
+                log.warning("%s was cut short mid-send: sent again, same id", where)
+            error = self._send(by_name[channel], payload, claim.attempt > 1, where)
+            with self._guard():
+                attempts = state.mark_delivery(self.store, channel, rule, key, error=error)
+            if error is None:
                 report.delivered += 1
+                continue
+            line = (f'{where} status=failed attempts={attempts} error="{_one_line(error)}" '
+                    "(retried next round)")  # fmt: skip
+            report.delivery_failures.append(line)
+            log.warning(line)
+
+    def _send(
+        self, channel: Channel, payload: dict[str, Any], redelivery: bool, where: str
+    ) -> str | None:
+        """Send on a worker thread, so that a stop request waits for a slow receiver at most
+        ``stop_grace`` seconds; None when delivered, else why not. A send still running then
+        is abandoned and its delivery stays ``sending`` (in doubt: sent again at the next
+        start)."""
+        outcome: list[str | None] = []
+        done = threading.Event()
+
+        def work() -> None:
+            try:
+                channel.send(payload, redelivery=redelivery)
+                outcome.append(None)
+            except DeliveryError as exc:
+                outcome.append(str(exc))
+            except Exception as exc:  # a channel's own bug: reported and retried like a failure
+                outcome.append(f"{type(exc).__name__}: {exc}")
+            finally:
+                done.set()
+
+        threading.Thread(target=work, name=f"deliver-{channel.name}", daemon=True).start()
+        try:
+            done.wait()
+        except Stop:
+            if not done.wait(self.stop_grace):
+                log.warning(
+                    "%s stopped mid-send: in doubt, sent again (same id) at the next start", where
+                )
+                raise
+        return outcome[0]  # on a stop: recorded by the caller, whose guard then stops
 
 
 def _with_source(doc: Document, source: Source) -> Document:

@@ -6,7 +6,9 @@
 - ``source_items``: every item a source published, keyed by a hash of its id and content, with
   the document it gave: an item seen before is not fetched or coded again.
 - ``alert_outbox`` and ``alert_deliveries``: an alert is written to the outbox in the same
-  transaction that marks it fired, and each channel's delivery is recorded after it succeeds.
+  transaction that marks it fired. Each channel's delivery of it is claimed ``sending`` in its
+  own transaction before the send, and marked ``delivered`` or ``failed`` in another after it:
+  a delivery still ``sending`` when no watcher is at it was cut short, its outcome unknown.
 """
 
 from __future__ import annotations
@@ -316,24 +318,81 @@ def pending(store: Store, channels: Sequence[str]) -> list[tuple[str, str, str, 
     ]
 
 
-def mark_delivery(
-    store: Store, channel: str, rule: str, key: str, *, error: str | None = None
-) -> int:
-    """Record one delivery attempt; returns the attempts made so far."""
-    now = stamp(dt.datetime.now(dt.UTC))
-    where = and_(
+SENDING, DELIVERED, FAILED = "sending", "delivered", "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A delivery taken for one attempt."""
+
+    attempt: int  # this attempt's number, from 1
+    in_doubt: bool  # an earlier attempt was cut short mid-send: the receiver may have it
+
+
+def _delivery(channel: str, rule: str, key: str) -> Any:
+    return and_(
         alert_deliveries.c.rule == rule,
         alert_deliveries.c.key == key,
         alert_deliveries.c.channel == channel,
     )
+
+
+def claim_delivery(
+    store: Store, channel: str, rule: str, key: str, owner: str, now: dt.datetime, lease: float
+) -> Claim | None:
+    """Mark one delivery ``sending`` (by ``owner``, for ``lease`` seconds) in its own
+    transaction, before the send; None if it is delivered or another watcher is sending it.
+
+    A delivery found ``sending`` was cut short (a kill, or a stop that could not wait for the
+    receiver): its outcome is unknown, so it is claimed again ``in_doubt``, by its own watcher
+    at once (a restart) or by any other once the lease has run out."""
+    where = _delivery(channel, rule, key)
+    moment = stamp(now)
     with store.engine.begin() as conn:
         write_lock(conn)
         row = conn.execute(select(alert_deliveries).where(where)).first()
-        attempts = (int(row.attempts) if row is not None else 0) + 1
+        if row is not None and row.status == DELIVERED:
+            return None
+        in_doubt = row is not None and row.status == SENDING
+        held = row is not None and row.lease_owner != owner and (row.lease_until or "") > moment
+        if in_doubt and held:
+            return None  # another watcher is sending it now
+        attempt = (int(row.attempts) if row is not None else 0) + 1
         values = {
+            "status": SENDING,
+            "attempts": attempt,
+            "lease_owner": owner,
+            "lease_until": stamp(now + dt.timedelta(seconds=lease)),
+        }
+        if row is None:
+            conn.execute(
+                alert_deliveries.insert().values(rule=rule, key=key, channel=channel, **values)
+            )
+        else:
+            conn.execute(update(alert_deliveries).where(where).values(**values))
+    return Claim(attempt, in_doubt)
+
+
+def mark_delivery(
+    store: Store, channel: str, rule: str, key: str, *, error: str | None = None
+) -> int:
+    """Record how a delivery attempt ended (``delivered``, or ``failed`` with ``error``) in its
+    own transaction; an attempt not claimed first counts itself. Returns the attempts so far."""
+    now = stamp(dt.datetime.now(dt.UTC))
+    where = _delivery(channel, rule, key)
+    with store.engine.begin() as conn:
+        write_lock(conn)
+        row = conn.execute(select(alert_deliveries).where(where)).first()
+        attempts = int(row.attempts) if row is not None else 0
+        if row is None or row.status != SENDING:
+            attempts += 1
+        values = {
+            "status": FAILED if error else DELIVERED,
             "delivered_at": None if error else now,
             "attempts": attempts,
             "last_error": error,
+            "lease_owner": None,
+            "lease_until": None,
         }
         if row is None:
             conn.execute(
@@ -342,6 +401,15 @@ def mark_delivery(
         else:
             conn.execute(update(alert_deliveries).where(where).values(**values))
     return attempts
+
+
+def deliveries(store: Store) -> dict[tuple[str, str, str], tuple[str, int]]:
+    """(rule, key, channel): (status, attempts) of every delivery attempted."""
+    with store.engine.connect() as conn:
+        return {
+            (r.rule, r.key, r.channel): (r.status, int(r.attempts))
+            for r in conn.execute(select(alert_deliveries))
+        }
 
 
 def undelivered(store: Store) -> int:
