@@ -2,7 +2,7 @@
 ends ``delivered`` or ``failed``, so a delivery cut short by a kill is known to be in doubt.
 
 Revision ID: 0005_delivery_states
-Revises: 0004_reviews
+Revises: 0005_events_sentence
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_delivery_states"
-down_revision = "0004_reviews"
+down_revision = "0005_events_sentence"
 branch_labels = None
 depends_on = None
 
