@@ -277,3 +277,16 @@ def test_analysis_dyads_sorts_are_the_command_s_choices() -> None:
 
     (sort,) = [p for p in command.params if p.name == "sort"]
     assert isinstance(sort.type, click.Choice) and tuple(sort.type.choices) == SORTS
+
+
+def test_alerts_a_turn_whose_onset_moves_a_few_days_is_the_one_fired_before() -> None:
+    from detente.analysis.alerts import already_fired
+
+    fired = {("turns", "escalation:2024-06-20"), ("turns", "index:2024-06-20")}
+    # the same escalation read as starting on 24 June once the 13 July report came in
+    assert already_fired("turns", "escalation:2024-06-24", fired)
+    # a new escalation in August, a de-escalation, another rule, another kind of key: new
+    assert not already_fired("turns", "escalation:2024-08-10", fired)
+    assert not already_fired("turns", "de-escalation:2024-06-21", fired)
+    assert not already_fired("other", "escalation:2024-06-20", fired)
+    assert not already_fired("turns", "index:2024-06-21", fired)

@@ -248,3 +248,10 @@ def test_learned_a_joint_act_of_co_actors_has_no_third_party(res: Resources) -> 
     )
     (agree, *_) = find(_events(text, res), "AGREE", actor={"ARM", "AZE"})
     assert agree["recipient"] == []
+
+
+def test_learned_weapons_sent_to_a_border_are_a_mobilisation_not_aid(res: Resources) -> None:
+    events = _events("Minsk sends more air defence to the Ukrainian border", res)
+    assert find(events, "MOBILIZE", actor="BLR") and not find(events, "AID")
+    aid = _events("Japan sent 30 tonnes of medical supplies to Ukraine.", res)
+    assert find(aid, "AID", actor="JPN")

@@ -140,7 +140,9 @@ def evaluate(store: Store, rules: list[Rule], *, remember: bool = True) -> list[
     for rule in rules:
         for key, day, message, evidence in _fire(store, rule):
             alerts.append(
-                Alert(rule.name, key, day, message, evidence, (rule.name, key) not in fired)
+                Alert(
+                    rule.name, key, day, message, evidence, not already_fired(rule.name, key, fired)
+                )
             )
     fresh = [a for a in alerts if a.new]
     if remember and fresh:
@@ -151,6 +153,28 @@ def evaluate(store: Store, rules: list[Rule], *, remember: bool = True) -> list[
                 [{"rule": a.rule, "key": a.key, "fired_at": now} for a in fresh],
             )
     return sorted(alerts, key=lambda a: (a.date, a.rule))
+
+
+TURN_SLACK_DAYS = 14  # a turn whose onset moves by up to this much as reports come in is the same
+
+
+def already_fired(rule: str, key: str, fired: set[tuple[str, str]]) -> bool:
+    """Whether this alert was raised before: the same key, or, for a turning point, the same kind
+    of turn with an onset at most ``TURN_SLACK_DAYS`` away (the detector may place an onset a few
+    days earlier or later once later reports arrive: the 20 June escalation read as from 24 June
+    on the day of the 13 July withdrawal is the same escalation, not a new one)."""
+    if (rule, key) in fired:
+        return True
+    kind, _, day = key.partition(":")
+    if kind not in TURNS or kind == "any":
+        return False
+    onset = dt.date.fromisoformat(day)
+    return any(
+        name == rule
+        and seen.partition(":")[0] == kind
+        and abs((dt.date.fromisoformat(seen.partition(":")[2]) - onset).days) <= TURN_SLACK_DAYS
+        for name, seen in fired
+    )
 
 
 def _fire(store: Store, rule: Rule) -> list[tuple[str, dt.date, str, tuple[Point, ...]]]:

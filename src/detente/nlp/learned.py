@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from detente.nlp.attribution import decide_status, frame
+from detente.nlp.borders import BORDER_LEMMAS
 from detente.nlp.candidate import is_country
 from detente.nlp.conventions import promised
 from detente.nlp.detector import WordTag
@@ -29,6 +30,7 @@ from detente.nlp.events import (
     share_targets,
 )
 from detente.nlp.roles import RoleTagger
+from detente.nlp.syntax import ARMS
 from detente.ontology import Rule
 from detente.records import ActorMention, Entity, EventType, Status
 
@@ -303,6 +305,8 @@ def code_detected(
         out.append(candidate)
     covered = {i for c in out for i in (c.trigger.i, *(t.i for t in c.words))}
     out += _supported_rules(coder, sent, reading, seen | covered, consumed)
+    for candidate in out:
+        _sent_to_a_border(coder, candidate)
     share_targets(out)
     promised_targets(out)
     out = one_per_happening(out)
@@ -381,6 +385,32 @@ def _part_of(token: Token, event: EventType, coded: list[Candidate]) -> bool:
         if token.head.i == candidate.trigger.i and token.dep_ in ("dobj", "attr", "oprd"):
             return True
     return False
+
+
+# Where what is sent goes when it is sent to a border, not to the country across it.
+_TOWARDS = frozenset({"to", "towards", "toward", "near", "along", "at"})
+_WEAPONRY = ARMS | {"defence", "defense", "missile", "system", "artillery", "tank", "rocket"}
+
+
+def _sent_to_a_border(coder: Coder, candidate: Candidate) -> None:
+    """Forces or weapons sent to a border ("Minsk sends more air defence to the Ukrainian
+    border") are a mobilisation facing the country across it (PLOVER MOBILIZE), not aid to it."""
+    if candidate.event != EventType.AID:
+        return
+    trigger = candidate.trigger
+    heads = [trigger, *(c for c in trigger.children if c.dep_ == "dobj")]
+    if not any(
+        prep.lower_ in _TOWARDS and obj.lemma_.lower() in BORDER_LEMMAS
+        for head in heads
+        for prep in head.children
+        if prep.dep_ in ("prep", "dative")
+        for obj in prep.children
+        if obj.dep_ == "pobj"
+    ):
+        return
+    words = {t.lemma_.lower() for t in (*candidate.words, *candidate.trigger.subtree)}
+    candidate.event = EventType.MOBILIZE
+    candidate.mode = "weapons" if words & _WEAPONRY else "troops"
 
 
 def _not_the_claimant(candidate: Candidate, parsed: list[ActorMention]) -> None:
