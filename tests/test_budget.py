@@ -52,7 +52,7 @@ def test_budget_refuses_a_text_above_the_size_limit_and_codes_the_rest(res: Reso
 
 
 def test_budget_deadline_stops_a_document_between_sentences(res: Resources) -> None:
-    """A clock that moves one second each time it is read: the deadline of 5 s passes at the
+    """A clock that moves one second each time it is read (in place of the CPU time): the deadline of 5 s passes at the
     fifth check, so the 7-sentence document is stopped there and the 4-sentence one is coded;
     each document's deadline counts from the start of its own coding."""
     short, long = _doc(SHORT), _doc(LONG)
@@ -63,7 +63,7 @@ def test_budget_deadline_stops_a_document_between_sentences(res: Resources) -> N
     assert isinstance(refused, OverBudgetError)
     total = len(code_document(long, res).sentences)
     assert str(refused) == (
-        f"{LONG}: coding took more than 5 s (--deadline), stopped after 4 of {total} sentences;"
+        f"{LONG}: coding took more than 5 CPU seconds (--deadline), stopped after 4 of {total} sentences;"
         " not coded, nothing stored"
     )
     assert isinstance(results[1], Coded)

@@ -74,7 +74,7 @@ def budget_options(fn: F) -> F:
         type=click.FloatRange(min=0.0, min_open=True),
         default=DEFAULT_SECONDS,
         show_default=True,
-        help="Seconds one document's coding may take, checked between sentences; "
+        help="CPU seconds one document's coding may take, checked between sentences; "
         "a slower one is skipped.",
     )(fn)
 
