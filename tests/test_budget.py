@@ -120,3 +120,55 @@ def test_budget_cli_ingest_skips_with_one_line_and_stores_it_later(
     again = runner.invoke(cli, args, catch_exceptions=False)  # the default budget codes it
     assert again.exit_code == 0, again.stderr
     assert "2 documents read, 1 stored, 1 already stored" in again.stderr
+
+
+@pytest.mark.slow
+def test_budget_web_post_refused_is_422_and_stores_nothing(tmp_path: Path, res: Resources) -> None:
+    from detente.store import open_store
+    from detente.store.tokens import create_token
+    from tests.web import app_over, bearer, call
+
+    store = open_store(f"sqlite:///{tmp_path / 'w.db'}")
+    try:
+        app = app_over(store, replace(res, budget=Budget(max_chars=400)))
+        token = create_token(store, "feeder", "ingest")
+        body = {"id": "long-1", "text": LONG.read_text("utf-8")}
+        response = call(app, "POST", "/api/v1/documents", json=body, headers=bearer(token))
+        assert response.status_code == 422, response.text
+        assert "above the coding limit of 400 (--max-chars)" in response.text
+        assert store.counts()["documents"] == 0
+    finally:
+        store.close()
+
+
+@pytest.mark.slow
+def test_budget_watcher_remembers_a_refused_item_with_its_reason(
+    tmp_path: Path, res: Resources, sqlite_url: str
+) -> None:
+    from detente.watch import Watcher, load_sources, state
+    from tests.test_watch import entry, quick_fetcher, sources_yaml
+    from tests.webserver import FEED_TYPE, Reply, rss, serve
+
+    for site in serve():
+        long = " ".join(_doc(LONG).text.split("\n\n")[2:4])  # two paragraphs of the demo story
+        items = [entry(0, site), entry(1, site, text=long)]
+        site.set("/feed", Reply(rss("Wire", items), content_type=FEED_TYPE))
+        path = sources_yaml(
+            tmp_path, f"  - {{name: wire, url: '{site.url('/feed')}', kind: feed, every: 1h}}\n"
+        )
+        store = detente.open_store(sqlite_url)
+        try:
+            tight = replace(res, budget=Budget(max_chars=len(long) - 1))
+            (report,) = (
+                Watcher(store, tight, load_sources(path), quick_fetcher()).run_round().sources
+            )
+            assert (report.new, report.stored) == (2, 1)
+            (problem,) = report.problems
+            assert (
+                problem.endswith("(--max-chars); not coded, nothing stored")
+                and "text of" in problem
+            )
+            assert state.states(store)["wire"].items_seen == 2  # the refused item is not re-read
+            assert store.counts()["documents"] == 1
+        finally:
+            store.close()
