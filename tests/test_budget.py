@@ -51,6 +51,22 @@ def test_budget_refuses_a_text_above_the_size_limit_and_codes_the_rest(res: Reso
         code_document(long, tight)
 
 
+def test_budget_default_refuses_a_5_mb_line_before_any_work(res: Resources) -> None:
+    """Issue 12: a 5 MB line of prose passed 13 GB of memory in a minute. The default budget
+    refuses it at once (a longer text than 2,000,000 characters), and codes the next one."""
+    words = " ".join(_doc(LONG).text.split())
+    line = " ".join([words] * (5_000_000 // len(words) + 1))
+    assert len(line) > 5_000_000 and "\n" not in line
+    huge = Document(id="huge", text=line, path="wire/huge.txt")
+    refused, coded = code_documents([huge, _doc(SHORT)], res)
+    assert isinstance(refused, OverBudgetError)
+    assert str(refused) == (
+        f"wire/huge.txt: text of {len(line):,} characters is above the coding limit of 2,000,000"
+        " (--max-chars); not coded, nothing stored"
+    )
+    assert isinstance(coded, Coded) and coded.events
+
+
 def test_budget_deadline_stops_a_document_between_sentences(res: Resources) -> None:
     """A clock that moves one second each time it is read (in place of the CPU time): the deadline of 5 s passes at the
     fifth check, so the 7-sentence document is stopped there and the 4-sentence one is coded;
