@@ -8,8 +8,9 @@ Coding costs time and memory in proportion to a document's text (``make bench`` 
   is cut so that it never holds much more than ``max_chars`` characters of text at once.
 - ``seconds``: the deadline of a document's sentence-by-sentence coding (actors, events, dates
   and places), checked between sentences. The parse and the detector before it run over the
-  whole batch and are linear in its text, which ``max_chars`` bounds. The seconds are the
-  process's CPU time, so a machine busy with other work does not refuse what an idle one codes.
+  whole batch and are linear in its text, which ``max_chars`` bounds. The seconds are the CPU
+  time of the thread coding it, so a machine busy with other work (or a web server coding other
+  documents in other threads) does not refuse what an idle one codes.
 
 A refused document is an ``OverBudgetError`` (one line naming the document, the limit and the
 option that sets it); the batch goes on, and nothing of the document is stored, so it is coded
@@ -32,11 +33,11 @@ DEFAULT_SECONDS = 300.0  # eight times the 1 MB document's sentence-by-sentence 
 @dataclass(frozen=True)
 class Budget:
     """The limits on coding one document; ``None`` lifts a limit. ``clock`` tells the time in
-    seconds (the process's CPU time; a test may count instead)."""
+    seconds (the coding thread's CPU time; a test may count instead)."""
 
     max_chars: int | None = DEFAULT_MAX_CHARS
     seconds: float | None = DEFAULT_SECONDS
-    clock: Callable[[], float] = field(default=time.process_time, repr=False, compare=False)
+    clock: Callable[[], float] = field(default=time.thread_time, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.max_chars is not None and self.max_chars < 1:
