@@ -7,11 +7,12 @@ import multiprocessing as mp
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from detente.errors import InputError
+from detente.errors import InputError, OverBudgetError
+from detente.nlp.budget import Budget
 from detente.nlp.model import DEFAULT_MODEL
 from detente.nlp.pipeline import Coded, Resources, code_document, code_documents, load
 from detente.read import DEFAULT_MAX_BYTES, read_inputs, read_record
@@ -63,9 +64,11 @@ class LoadOptions:
     model: str = DEFAULT_MODEL
     actor_files: tuple[Path, ...] = ()
     detector: bool = True  # False: the rule-based coder alone (lexicon gate and rules)
+    budget: Budget = field(default_factory=Budget)  # the limits on coding one document
 
     def load(self) -> Resources:
-        return load(model=self.model, actor_files=self.actor_files, use_detector=self.detector)
+        res = load(model=self.model, actor_files=self.actor_files, use_detector=self.detector)
+        return replace(res, budget=self.budget)
 
 
 @dataclass
@@ -101,10 +104,14 @@ def _ready(_: int) -> bool:
     return _WORKER is not None
 
 
-def _code_batch(batch: tuple[list[Document], dt.date | None]) -> list[Prepared]:
+def _prepared(coded: Coded | OverBudgetError) -> Prepared | OverBudgetError:
+    return coded if isinstance(coded, OverBudgetError) else prepare(coded)
+
+
+def _code_batch(batch: tuple[list[Document], dt.date | None]) -> list[Prepared | OverBudgetError]:
     assert _WORKER is not None, "worker not initialised"
     docs, published = batch
-    return [prepare(coded) for coded in code_documents(docs, _WORKER, published)]
+    return [_prepared(coded) for coded in code_documents(docs, _WORKER, published)]
 
 
 def _batches(
@@ -162,7 +169,14 @@ def ingest(
                 yield from unseen()
         yield from unseen()
 
-    def save(batch: list[Prepared]) -> None:
+    def save(results: list[Prepared | OverBudgetError]) -> None:
+        batch = []
+        for result in results:
+            if isinstance(result, OverBudgetError):  # refused: said, and the batch goes on
+                summary.skipped[result.reason] += 1
+                summary.errors.append(str(result))
+            else:
+                batch.append(result)
         stored = store.add_many(batch)
         for item in batch:
             if item.content_hash in stored:
@@ -179,7 +193,7 @@ def ingest(
         res = resources or (options or LoadOptions()).load()
         summary.startup_seconds = time.perf_counter() - began
         for docs, _ in _batches(fresh(), published):
-            save([prepare(coded) for coded in code_documents(docs, res, published)])
+            save([_prepared(coded) for coded in code_documents(docs, res, published)])
         return summary
     context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     initargs = (options or LoadOptions(),)
@@ -217,7 +231,7 @@ def ingest_record(
     key = content_hash(doc)
     if store.stored([doc]):
         return RecordIngested(doc.id, key, False, 0, ())
-    prepared = prepare(next(iter(code_documents([doc], resources, None))))
+    prepared = prepare(code_document(doc, resources))  # refused by the budget: its error
     stored = key in store.add_many([prepared])
     ids = tuple(row["id"] for row in prepared.events)
     return RecordIngested(doc.id, key, stored, prepared.n_events if stored else 0, ids)

@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 import sys
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,8 @@ import click
 
 from detente.cli_options import (
     actors_option,
+    budget_of,
+    budget_options,
     db_option,
     model_options,
     open_store,
@@ -25,6 +28,7 @@ from detente.cli_options import (
 )
 from detente.cli_web import review, serve, tokens
 from detente.errors import ConfigError, DataFileError, DetenteError, InputError
+from detente.nlp.budget import Budget
 from detente.nlp.calendar import parse_iso_date
 from detente.output import (
     EVENT_TABLE,
@@ -74,8 +78,11 @@ def load_knowledge_base(files: Iterable[Path] = ()) -> Any:
     return loaded(tuple(files))
 
 
-def _resources(model: str, actor_files: Iterable[Path], *, detector: bool = True) -> Resources:
-    resources: Resources = _api().LoadOptions(model, tuple(actor_files), detector=detector).load()
+def _resources(
+    model: str, actor_files: Iterable[Path], *, detector: bool = True, budget: Budget | None = None
+) -> Resources:
+    options = _api().LoadOptions(model, tuple(actor_files), detector=detector)
+    resources: Resources = (options if budget is None else replace(options, budget=budget)).load()
     return resources
 
 
@@ -122,6 +129,7 @@ def _write_events(
 @click.option("--published", callback=_date, help="Publication date for documents that have none.")
 @output_options("jsonl")
 @model_options
+@budget_options
 @private_option
 def extract(
     paths: tuple[str, ...],
@@ -130,11 +138,13 @@ def extract(
     model: str,
     actor_files: tuple[Path, ...],
     max_size: float,
+    max_chars: int,
+    deadline: float,
     allow_private: bool,
 ) -> None:
     """Print the events coded from PATHS (files, directories, - for stdin, http(s) URLs).
     Stores nothing."""
-    res = _resources(model, actor_files)
+    res = _resources(model, actor_files, budget=budget_of(max_chars, deadline))
     failed = 0
 
     def events() -> Iterable[dict[str, Any]]:
@@ -177,6 +187,7 @@ def extract(
     help="Show a progress bar on stderr (default: only when stderr is a terminal).",
 )
 @model_options
+@budget_options
 @private_option
 def ingest(
     paths: tuple[str, ...],
@@ -187,6 +198,8 @@ def ingest(
     model: str,
     actor_files: tuple[Path, ...],
     max_size: float,
+    max_chars: int,
+    deadline: float,
     allow_private: bool,
 ) -> None:
     """Read, code and store PATHS (files, directories, - for stdin, http(s) URLs). Documents
@@ -211,7 +224,9 @@ def ingest(
             summary = _api().ingest(
                 paths,
                 store,
-                options=_api().LoadOptions(model, tuple(actor_files)),
+                options=_api().LoadOptions(
+                    model, tuple(actor_files), budget=budget_of(max_chars, deadline)
+                ),
                 published=published,
                 max_bytes=int(max_size * 1_048_576),
                 workers=workers,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from detente.nlp.budget import DEFAULT_MAX_CHARS, DEFAULT_SECONDS, Budget
 from detente.nlp.defaults import DEFAULT_MODEL
 from detente.output import FORMATS
 
@@ -56,6 +57,30 @@ def model_options(fn: F) -> F:
         show_default=True,
         help="Largest single document, in MB.",
     )(fn)
+
+
+def budget_options(fn: F) -> F:
+    """``--max-chars`` and ``--deadline``: the coding budget of one document (a refused
+    document is skipped with one line, the batch goes on); read with ``budget_of``."""
+    fn = click.option(
+        "--max-chars",
+        type=click.IntRange(min=1),
+        default=DEFAULT_MAX_CHARS,
+        show_default=True,
+        help="Longest text coded in one document, in characters; a longer one is skipped.",
+    )(fn)
+    return click.option(
+        "--deadline",
+        type=click.FloatRange(min=0.0, min_open=True),
+        default=DEFAULT_SECONDS,
+        show_default=True,
+        help="CPU seconds one document's coding may take, checked between sentences; "
+        "a slower one is skipped.",
+    )(fn)
+
+
+def budget_of(max_chars: int, deadline: float) -> Budget:
+    return Budget(max_chars=max_chars, seconds=deadline)
 
 
 def private_option(fn: F) -> F:

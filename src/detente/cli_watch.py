@@ -12,7 +12,13 @@ from typing import Any
 
 import click
 
-from detente.cli_options import db_option, model_options, output_options
+from detente.cli_options import (
+    budget_of,
+    budget_options,
+    db_option,
+    model_options,
+    output_options,
+)
 from detente.output import write_records
 
 
@@ -53,6 +59,7 @@ def _fetcher(sources: Any, max_size: float) -> Any:
 )
 @db_option
 @model_options
+@budget_options
 @click.pass_context
 def watch(
     ctx: click.Context,
@@ -64,6 +71,8 @@ def watch(
     model: str,
     actor_files: tuple[Path, ...],
     max_size: float,
+    max_chars: int,
+    deadline: float,
 ) -> None:
     """Poll the sources when due, ingest what is new, evaluate the alert rules and deliver new
     alerts (stdout, file, webhook, email). Runs until SIGINT/SIGTERM, or one round with --once."""
@@ -97,7 +106,7 @@ def watch(
         from detente.api import LoadOptions
         from detente.store import open_store
 
-        res = LoadOptions(model, tuple(actor_files)).load()
+        res = LoadOptions(model, tuple(actor_files), budget=budget_of(max_chars, deadline)).load()
         # the model lives as long as the process: the collector need not walk it again, neither
         # in the run nor at exit (where walking it took 1-2 s of the time a SIGTERM takes)
         gc.freeze()

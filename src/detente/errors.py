@@ -8,6 +8,7 @@
     │   ├── DecodeError           not text: binary content or invalid UTF-8
     │   ├── InputTooLargeError    above the configured size limit
     │   ├── UnsupportedLanguageError  text detected in a language detente does not code yet
+    │   ├── OverBudgetError       above the coding budget (text too long, deadline passed)
     │   └── FetchError            a URL could not be fetched (refused, failed, too large, ...)
     ├── StoreError                the event store cannot be opened or written
     ├── DeliveryError             an alert could not be delivered on a channel (after retries)
@@ -73,6 +74,16 @@ class InputTooLargeError(InputError):
 
 class UnsupportedLanguageError(InputError):
     reason = "language"
+
+
+class OverBudgetError(InputError):
+    """A document refused by the coding budget (``nlp/budget.py``): its text is too long, or
+    coding it took longer than the deadline. Nothing of it is stored."""
+
+    reason = "over-budget"
+
+    def __reduce__(self) -> tuple[type[OverBudgetError], tuple[str, str]]:
+        return (type(self), (self.source, self.detail))  # it crosses from a coding worker
 
 
 class FetchError(InputError):

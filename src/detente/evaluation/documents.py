@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from detente.errors import OverBudgetError
 from detente.evaluation.gold import comparable
 from detente.evaluation.metrics import NONE, Score, count_parties
 from detente.nlp.conventions import promised
@@ -73,6 +74,8 @@ def score_documents(
     result = total or Score()
     inputs = [Document(id=d.id, text=d.text, published=d.published, language="en") for d in docs]
     for doc, coded in zip(docs, code_documents(inputs, res), strict=True):
+        if isinstance(coded, OverBudgetError):
+            raise coded  # a gold document is scored whole or not at all
         by_sentence: dict[int, list[Event]] = {}
         for event in coded.events:
             if event.status not in COUNTED:

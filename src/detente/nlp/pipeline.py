@@ -19,9 +19,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from detente.actors import KnowledgeBase, load_knowledge_base
+from detente.errors import OverBudgetError
 from detente.geo import Gazetteer, load_gazetteer
 from detente.nlp import dates as dating
 from detente.nlp.actors import Resolver
+from detente.nlp.budget import Budget, Deadline
 from detente.nlp.candidate import is_country
 from detente.nlp.context import Context
 from detente.nlp.detector import Detector, load_detector, triggers
@@ -62,6 +64,7 @@ class Resources:
     surnames: dict[str, str]
     model: str
     detector: Detector | None = None
+    budget: Budget = field(default_factory=Budget)  # limits on coding a document (nlp/budget.py)
 
 
 def load(
@@ -103,25 +106,38 @@ class Coded:
 
 
 def code_document(doc: Document, res: Resources, published: dt.date | None = None) -> Coded:
-    return next(code_documents([doc], res, published))
+    """Code one document; raises ``OverBudgetError`` if the budget refuses it."""
+    coded = next(code_documents([doc], res, published))
+    if isinstance(coded, OverBudgetError):
+        raise coded
+    return coded
 
 
 def code_documents(
     docs: Iterable[Document], res: Resources, published: dt.date | None = None, batch_size: int = 32
-) -> Iterator[Coded]:
+) -> Iterator[Coded | OverBudgetError]:
     """Code documents in batches: the light pass per document, then one full parse of every
-    gated sentence of the batch together."""
+    gated sentence of the batch together. One result per document, in order: a document the
+    budget (``res.budget``) refuses is its ``OverBudgetError``, and the others go on."""
     batch: list[Document] = []
+    chars = 0  # text in the batch: a batch is cut at the budget's size, so memory stays bounded
     for doc in docs:
-        batch.append(doc)
-        if len(batch) >= batch_size:
+        refused = res.budget.refuse(doc)
+        if refused is None:
+            batch.append(doc)
+            chars += len(doc.text)
+        if batch and (refused is not None or len(batch) >= batch_size or res.budget.full(chars)):
             yield from _code_batch(batch, res, published)
-            batch = []
+            batch, chars = [], 0
+        if refused is not None:
+            yield refused
     if batch:
         yield from _code_batch(batch, res, published)
 
 
-def _code_batch(docs: list[Document], res: Resources, published: dt.date | None) -> Iterator[Coded]:
+def _code_batch(
+    docs: list[Document], res: Resources, published: dt.date | None
+) -> Iterator[Coded | OverBudgetError]:
     masked = [mask_markdown(d.text) for d in docs]
     lights = [res.actors(light) for light in res.light.pipe(masked)]
     splits = [
@@ -145,7 +161,14 @@ def _code_batch(docs: list[Document], res: Resources, published: dt.date | None)
     for doc, text, light, sentences, full, detected in zip(
         docs, masked, lights, splits, parsed, found, strict=True
     ):
-        yield _code_parsed(doc, text, light, sentences, full, res, published, detected)
+        deadline = res.budget.deadline(doc)
+        try:
+            coded: Coded | OverBudgetError = _code_parsed(
+                doc, text, light, sentences, full, res, published, detected, deadline
+            )
+        except OverBudgetError as refused:
+            coded = refused
+        yield coded
 
 
 def _sentence_doc(span: Span, index: EntityIndex, res: Resources) -> Doc:
@@ -235,6 +258,7 @@ def _code_parsed(
     res: Resources,
     given: dt.date | None,
     detected: dict[int, Reading],
+    deadline: Deadline,
 ) -> Coded:
     reference, basis = reference_date(doc, light, res.kb, given)
     if basis == ReferenceBasis.GIVEN:
@@ -254,6 +278,7 @@ def _code_parsed(
     narrative: DateValue | None = None
     paragraph = -1
     for sentence, span in sentences:
+        deadline.check(sentence.index, len(sentences))
         if sentence.paragraph != paragraph:
             paragraph, narrative = sentence.paragraph, None
         sentence_doc = parsed.get(sentence.index)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -78,17 +79,28 @@ def _read_path(
     raw: str, max_bytes: int, stdin: BinaryIO | None, check_language: bool
 ) -> Iterator[Item]:
     if raw == "-":
-        stream = stdin if stdin is not None else sys.stdin.buffer
-        yield from _languages(
-            _read_bytes(STDIN, stream.read(), None, "", max_bytes), check_language
-        )
+        stream = stdin if stdin is not None else getattr(sys.stdin, "buffer", None)
+        if stream is None:  # started with standard input closed (``<&-``)
+            yield InputError(STDIN, "standard input is closed: nothing to read")
+            return
+        try:
+            content = stream.read()
+        except OSError as exc:
+            yield InputError(STDIN, f"cannot read standard input: {exc.strerror or exc}")
+            return
+        yield from _languages(_read_bytes(STDIN, content, None, "", max_bytes), check_language)
         return
     path = Path(raw)
-    if path.is_dir():
+    try:
+        is_dir, is_file, exists = path.is_dir(), path.is_file(), path.exists()
+    except OSError as exc:  # a folder on its way that may not be searched
+        yield InputError(raw, f"cannot read: {exc.strerror or exc}")
+        return
+    if is_dir:
         yield from _languages(_read_dir(path, max_bytes), check_language)
-    elif path.is_file():
+    elif is_file:
         yield from _languages(_read_file(path, max_bytes, {}), check_language)
-    elif path.exists():
+    elif exists:
         yield InputError(raw, "not a regular file or directory")
     else:
         yield InputError(raw, "no such file or directory")
@@ -134,8 +146,32 @@ def _with_language(doc: Document) -> Item:
     return replace(doc, language="en")
 
 
+def _files(root: Path) -> tuple[list[Path], list[InputError]]:
+    """The files under ``root`` (hidden ones and symbolic links to folders left out), and a
+    reason for each folder that could not be listed: its files are not read, and it is said."""
+    unreadable: list[InputError] = []
+
+    def refused(exc: OSError) -> None:
+        name = exc.filename if exc.filename is not None else root
+        reason = f"cannot read this folder ({exc.strerror or exc}): the files in it are not read"
+        unreadable.append(InputError(str(name), reason))
+
+    found: list[Path] = []
+    for folder, subfolders, names in os.walk(root, onerror=refused):
+        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+        for name in names:
+            path = Path(folder) / name
+            try:
+                if not _hidden(path, root) and path.is_file():
+                    found.append(path)
+            except OSError as exc:  # listed, but its folder may not be searched
+                unreadable.append(InputError(str(path), f"cannot read: {exc.strerror or exc}"))
+    return sorted(found), unreadable
+
+
 def _read_dir(root: Path, max_bytes: int) -> Iterator[Item]:
-    files = sorted(p for p in root.rglob("*") if p.is_file() and not _hidden(p, root))
+    files, unreadable = _files(root)
+    yield from unreadable
     metadata: dict[Path, dict[str, Any]] = {}
     sidecars: set[Path] = set()
     for path in files:

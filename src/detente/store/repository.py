@@ -28,6 +28,7 @@ from detente.errors import StoreError
 from detente.nlp.pipeline import Coded
 from detente.records import Document, Event, event_json, text_hash
 from detente.store import incidents as linking
+from detente.store.faults import first_line, watch_faults
 from detente.store.schema import (
     documents,
     event_actors,
@@ -495,6 +496,7 @@ def open_store(url: str | None = None, *, create: bool = True) -> Store:
         if url in ("sqlite://", "sqlite:///:memory:"):
             options = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
         engine = create_engine(url, **options)
+        watch_faults(engine)  # a damaged, read-only or full store: one StoreError line
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         migrate(engine)
@@ -502,7 +504,8 @@ def open_store(url: str | None = None, *, create: bool = True) -> Store:
         raise
     except (SQLAlchemyError, ModuleNotFoundError, OSError, ValueError) as exc:
         # ValueError: a URL that does not parse ("postgresql://[::1")
-        raise StoreError(f"cannot open the store at {_redact(url)}: {exc}") from None
+        reason = first_line(getattr(exc, "orig", None) or exc)
+        raise StoreError(f"cannot open the store at {_redact(url)}: {reason}") from None
     return Store(engine)
 
 

@@ -334,10 +334,12 @@ class Watcher:
                     self._remember(source, item, content_hash(doc), "already stored")
             else:
                 to_code.append((item, doc))
-        by_hash = {content_hash(doc): item for item, doc in to_code}
-        for coded in code_documents([doc for _, doc in to_code], self.resources):
+        coded_all = code_documents([doc for _, doc in to_code], self.resources)
+        for (item, _), coded in zip(to_code, coded_all, strict=True):  # one result per document
+            if isinstance(coded, InputError):  # refused by the coding budget
+                self._skip(source, item, report, coded)
+                continue
             prepared = prepare(coded)
-            item = by_hash[prepared.content_hash]
             with self._guard():
                 stored = self.store.add_many([prepared])
                 self._remember(source, item, prepared.content_hash)
