@@ -41,6 +41,7 @@ OVERVIEW_PAIRS = 30  # pairs listed on the overview
 SPARK_PAIRS = 20  # of which this many get their trend drawn (each is one analysis)
 SPARK_DAYS = 182  # the trend drawn: the weekly index over the half-year to the pair's index day
 PAGE = 50
+REVIEWS_SHOWN = 50  # the latest reviews of an event listed on its page
 ASSETS = {"dashboard.css": "text/css", "dashboard.js": "text/javascript"}
 FILTERS = ("dyad", "actor", "type", "status", "since", "until", "q")
 
@@ -78,6 +79,12 @@ def asset(name: str) -> Response:
         raise RequestError(404, f"no asset {name!r}")
     body = files("detente.web").joinpath("static", name).read_text("utf-8")
     return Response(body, media_type=ASSETS[name], headers={"Cache-Control": "max-age=3600"})
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """No icon: an empty answer, so a browser's own request for one is no error in its console."""
+    return Response(status_code=204, headers={"Cache-Control": "max-age=86400"})
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -173,10 +180,38 @@ def incident_view(request: Request, _: Reader, incident_id: str) -> HTMLResponse
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
 def event_view(request: Request, _: Reader, event_id: str) -> HTMLResponse:
-    found = event(context(request).store, event_id)
+    from detente.store.reviews import list_reviews
+
+    store = context(request).store
+    found = event(store, event_id)
     body = json.dumps(found, indent=2, ensure_ascii=False)
-    return _page("event.html", title=f"Event {event_id}", ident=event_id, body=body,
-                 incident=found.get("incident_id"))  # fmt: skip
+    return _page(
+        "event.html", title=f"Event {event_id}", ident=event_id, body=body,
+        incident=found.get("incident_id"), current=found, wrong=bool(found.get("wrong")),
+        dyads=_pairs(found.get("coded") or found, found), types=[t.value for t in EventType],
+        statuses=[s.value for s in Status],
+        reviews=[r.row() for r in list_reviews(store, target=event_id)][-REVIEWS_SHOWN:],
+    )  # fmt: skip
+
+
+def _country(code: str) -> bool:
+    import pycountry
+
+    return len(code) == 3 and pycountry.countries.get(alpha_3=code) is not None
+
+
+def _pairs(*records: dict[str, Any]) -> list[str]:
+    """The country pairs of the records (as coded and as reviewed), for links to their pages."""
+    out: list[str] = []
+    for record in records:
+        sides = [{m["code"] for m in record.get(k) or [] if _country(str(m["code"]))}
+                 for k in ("actor", "recipient")]  # fmt: skip
+        for a in sorted(sides[0]):
+            for b in sorted(sides[1]):
+                pair = "-".join(sorted((a, b)))
+                if a != b and pair not in out:
+                    out.append(pair)
+    return out
 
 
 @router.get("/alerts", response_class=HTMLResponse)
