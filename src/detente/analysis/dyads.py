@@ -115,6 +115,53 @@ def latest_date(store: Store) -> dt.date | None:
     return value if isinstance(value, dt.date) else None
 
 
+@dataclass
+class _Totals:
+    n: int
+    events: int
+    hostility: float
+    cooperation: float
+    first: dt.date
+    last: dt.date
+
+
+def _reviewed_pairs(
+    store: Store, day: dt.date, since: dt.date | None, recent_from: dt.date
+) -> dict[tuple[str, str], tuple[_Totals | None, list[Spread]]]:
+    """With reviews in the store: the figures of every pair they touch, from its reviewed
+    incidents (``reviewed.reviewed_points``) rather than the summary table, which counts the
+    coder's incidents. A pair left with no incident has ``None``."""
+    from detente.analysis.reviewed import reviewed_points, touched_pairs
+    from detente.analysis.series import weight
+    from detente.store.reviews import resolve
+
+    reviewed = resolve(store)
+    if not reviewed:
+        return {}
+    out: dict[tuple[str, str], tuple[_Totals | None, list[Spread]]] = {}
+    for pair in sorted(touched_pairs(store, reviewed)):
+        points = [
+            p
+            for p in reviewed_points(store, pair, reviewed, since=since, until=day)
+            if since is None or p.date >= since
+        ]
+        if not points:
+            out[pair] = (None, [])
+            continue
+        hostile = [weight(p) * abs(p.intensity) if p.intensity < 0 else 0.0 for p in points]
+        friendly = [weight(p) * abs(p.intensity) if p.intensity >= 0 else 0.0 for p in points]
+        days = [p.date for p in points]
+        totals = _Totals(len(points), sum(p.n_events for p in points), sum(hostile),
+                         sum(friendly), min(days), max(days))  # fmt: skip
+        spreads = [
+            (p.date.toordinal(), p.span_days, (h - f) / p.span_days)
+            for p, h, f in zip(points, hostile, friendly, strict=True)
+            if p.date >= recent_from
+        ]
+        out[pair] = (totals, spreads)
+    return out
+
+
 def dyad_summaries(
     store: Store,
     *,
@@ -123,7 +170,8 @@ def dyad_summaries(
     sort: str = "index",
 ) -> list[DyadSummary]:
     """Every pair with dated incidents from ``since`` to ``as_of``, sorted by ``sort`` (one of
-    SORTS, largest first)."""
+    SORTS, largest first). Analysts' reviews are applied: a pair they touch is counted from its
+    reviewed incidents."""
     if sort not in SORTS:
         raise ValueError(f"cannot sort by {sort!r}; choose one of {', '.join(SORTS)}")
     day = as_of or latest_date(store)
@@ -132,31 +180,29 @@ def dyad_summaries(
     window = [dyad_days.c.day <= day]
     if since is not None:
         window.append(dyad_days.c.day >= since)
-    totals = {(row.lo, row.hi): row for row in _totals(store, window)}
+    totals: dict[tuple[str, str], _Totals | None] = {
+        (row.lo, row.hi): _Totals(int(row.n), int(row.events or 0), float(row.hostility or 0.0),
+                                  float(row.cooperation or 0.0), row.first, row.last)
+        for row in _totals(store, window)
+    }  # fmt: skip
     recent_from = day - dt.timedelta(days=HORIZON_DAYS + CHANGE_DAYS)
     if since is not None:
         recent_from = max(recent_from, since)
     recent: dict[tuple[str, str], list[Spread]] = defaultdict(list)
     for row in _days(store, [*window, dyad_days.c.day >= recent_from]):
         recent[(row.lo, row.hi)].append(_spread(row))
+    for pair, (reviewed, spreads) in _reviewed_pairs(store, day, since, recent_from).items():
+        totals[pair], recent[pair] = reviewed, spreads
     before = day - dt.timedelta(days=CHANGE_DAYS)
     out = []
     for pair, entry in totals.items():
+        if entry is None:  # every incident of the pair was reviewed away
+            continue
         rows = recent.get(pair, [])
         now = _index(rows, day)
         out.append(
-            DyadSummary(
-                pair,
-                int(entry.n),
-                int(entry.events or 0),
-                float(entry.hostility or 0.0),
-                float(entry.cooperation or 0.0),
-                now,
-                now - _index(rows, before),
-                entry.first,
-                entry.last,
-                day,
-            )
-        )
+            DyadSummary(pair, entry.n, entry.events, entry.hostility, entry.cooperation, now,
+                        now - _index(rows, before), entry.first, entry.last, day)
+        )  # fmt: skip
     out.sort(key=lambda s: (-getattr(s, sort), s.dyad))
     return out
