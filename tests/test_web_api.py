@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import httpx
 import pytest
@@ -260,3 +260,42 @@ def test_web_serve_command_answers_over_http(demo_db: Path) -> None:
 def test_web_serve_refuses_a_missing_store(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["serve", "--db", f"sqlite:///{tmp_path / 'none.db'}"])
     assert result.exit_code != 0 and "no store at" in str(result.exception or result.output)
+
+
+def test_web_api_commitments_are_the_library_s(app: FastAPI, store: Store) -> None:
+    from detente.analysis.commitments import STATUSES, commitments
+    from detente.analysis.frames import commitment_rows
+    from detente.web.api import CommitmentStatus
+
+    assert get_args(CommitmentStatus) == STATUSES  # the API offers every status, no other
+    library = commitment_rows(commitments(store))
+    assert library, "the demo store should hold a commitment"
+    every = get(app, "/api/v1/commitments")
+    assert every == {"items": library, "total": len(library), "limit": 100, "truncated": False}
+    first = library[0]
+    pair = get(app, "/api/v1/commitments", dyad=first["dyad"])["items"]
+    assert pair == commitment_rows(commitments(store, tuple(first["dyad"].split("-"))))
+    assert first in pair
+    same = get(app, "/api/v1/commitments", status=first["status"])["items"]
+    assert same and all(r["status"] == first["status"] for r in same)
+    assert [r for r in library if r["status"] == first["status"]] == same
+    one = get(app, "/api/v1/commitments", limit=1)
+    assert one["items"] == library[:1] and one["truncated"] == (len(library) > 1)
+    on = dt.date.fromisoformat(first["date"])
+    that_day = get(app, "/api/v1/commitments", since=first["date"], until=first["date"])["items"]
+    assert that_day == commitment_rows(commitments(store, since=on, until=on))
+    assert first["id"] in {r["id"] for r in that_day}
+    assert all(r["date"] == first["date"] for r in that_day)
+    assert get(app, "/api/v1/commitments", until="1990-01-01")["items"] == []
+    judged = get(app, "/api/v1/commitments", as_of=first["date"])["items"]
+    assert judged == commitment_rows(commitments(store, as_of=on))
+    assert "status" in error(app, "/api/v1/commitments", 422, params={"status": "broken"})
+    assert "dyad" in error(app, "/api/v1/commitments", 422, params={"dyad": "Belarus"})
+    assert error(app, "/api/v1/commitments", 400, params={"dyad": "BLR-BLR"})
+    assert "limit" in error(app, "/api/v1/commitments", 422, params={"limit": 501})
+    assert "/api/v1/commitments" in get(app, "/api/v1/openapi.json")["paths"]
+    page = call(app, "GET", f"/dyads/{first['dyad']}").text  # the dyad page's section
+    section = page[page.index("<table id=commitments>") :]
+    section = section[: section.index("</table>")]
+    assert section.count("<tr>") == len(pair) + 1  # a row each, and the head
+    assert f"<td class=day>{first['date']}</td>" in section and first["act"] in section

@@ -245,6 +245,37 @@ def reciprocity(request: Request, _: Reader, dyad: DyadPath) -> dict[str, Any]:
     return {**_bounded(match_rows(found), MAX_PAGE), "lagged": lagged_rows(found)}
 
 
+CommitmentStatus = Literal[
+    "abandoned", "reversed", "violated", "alleged-violation", "reciprocated", "fulfilled",
+    "expired", "pending",
+]  # fmt: skip
+
+
+@router.get("/commitments", summary="Agreements and promises, and what became of them")
+def commitments(
+    request: Request,
+    _: Reader,
+    dyad: Annotated[str | None, Query(pattern=DYAD_PATTERN, description="e.g. BLR-UKR")] = None,
+    status: Annotated[CommitmentStatus | None, Query(description="only this state")] = None,
+    since: Day = None,
+    until: Day = None,
+    as_of: Day = None,
+    limit: Limit = 100,
+) -> dict[str, Any]:
+    """``detente commitments``: one row a commitment (made from ``since`` to ``until``, judged
+    on the incidents up to ``as_of``), oldest first; at most ``limit`` rows, ``total`` says
+    how many there are."""
+    from detente.analysis.commitments import commitments as find
+    from detente.analysis.frames import commitment_rows
+
+    found = find(
+        context(request).store, parse_dyad(dyad) if dyad else None, since=day(since),
+        until=day(until), as_of=day(as_of), status=status,
+    )  # fmt: skip
+    rows = commitment_rows(found[:limit])
+    return {"items": rows, "total": len(found), "limit": limit, "truncated": len(found) > limit}
+
+
 @router.get("/alerts", summary="The configured alert rules, evaluated now")
 def alerts(request: Request, _: Reader) -> dict[str, Any]:
     from detente.analysis.alerts import evaluate, load_rules
