@@ -16,7 +16,7 @@ from sqlalchemy import select
 from detente import ingest, open_store
 from detente.analysis import analyse
 from detente.analysis.data import dyad_points
-from detente.analysis.dyads import dyad_summaries
+from detente.analysis.dyads import dyad_summaries, weekly_index
 from detente.analysis.frames import tension_rows
 from detente.cli import cli
 from detente.exports import write_text
@@ -254,3 +254,16 @@ def test_review_overview_sparkline_follows_reviews(store: Store) -> None:
     for e in [e for e in store.events(dyad=BLR_UKR) if e["quad_code"] == 4][:5]:
         review_event(store, e["id"], wrong=True, comment="not troops", reviewer="ann")
     assert spark() != shown
+
+
+def test_review_weekly_index_from_the_summary_is_the_analysis_s(store: Store) -> None:
+    analysis = analyse(store, BLR_UKR)
+    first, last = analysis.days[0].date, analysis.days[-1].date
+    drawn = weekly_index(store, [BLR_UKR], first, last)[BLR_UKR]
+    assert drawn == pytest.approx([w.index for w in analysis.weeks], abs=1e-9)
+    review_event(store, _hostile(store)["id"], wrong=True, comment="a drill", reviewer="ann")
+    reviewed = analyse(store, BLR_UKR, since=first, until=last)
+    assert weekly_index(store, [BLR_UKR], first, last)[BLR_UKR] == pytest.approx(
+        [w.index for w in reviewed.weeks], abs=1e-9
+    )
+    assert [w.index for w in reviewed.weeks] != pytest.approx(drawn)

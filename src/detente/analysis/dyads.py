@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 
 from detente.analysis.data import span_days
 from detente.analysis.series import HALF_LIFE_DAYS
@@ -126,11 +126,16 @@ class _Totals:
 
 
 def _reviewed_pairs(
-    store: Store, day: dt.date, since: dt.date | None, recent_from: dt.date
+    store: Store,
+    day: dt.date,
+    since: dt.date | None,
+    recent_from: dt.date,
+    only: set[tuple[str, str]] | None = None,
 ) -> dict[tuple[str, str], tuple[_Totals | None, list[Spread]]]:
-    """With reviews in the store: the figures of every pair they touch, from its reviewed
-    incidents (``reviewed.reviewed_points``) rather than the summary table, which counts the
-    coder's incidents. A pair left with no incident has ``None``."""
+    """With reviews in the store: the figures of every pair they touch (of ``only``, if given),
+    from its reviewed incidents (``reviewed.reviewed_points``) rather than the summary table,
+    which counts the coder's incidents: totals from ``since`` to ``day`` (``None`` when none is
+    left) and the spreads from ``recent_from``."""
     from detente.analysis.reviewed import reviewed_points, touched_pairs
     from detente.analysis.series import weight
     from detente.store.reviews import resolve
@@ -139,26 +144,69 @@ def _reviewed_pairs(
     if not reviewed:
         return {}
     out: dict[tuple[str, str], tuple[_Totals | None, list[Spread]]] = {}
+    start = min(since, recent_from) if since is not None else None
     for pair in sorted(touched_pairs(store, reviewed)):
-        points = [
-            p
-            for p in reviewed_points(store, pair, reviewed, since=since, until=day)
-            if since is None or p.date >= since
-        ]
-        if not points:
-            out[pair] = (None, [])
+        if only is not None and pair not in only:
             continue
+        points = [p for p in reviewed_points(store, pair, reviewed, since=start, until=day)
+                  if start is None or p.date >= start]  # fmt: skip
         hostile = [weight(p) * abs(p.intensity) if p.intensity < 0 else 0.0 for p in points]
         friendly = [weight(p) * abs(p.intensity) if p.intensity >= 0 else 0.0 for p in points]
-        days = [p.date for p in points]
-        totals = _Totals(len(points), sum(p.n_events for p in points), sum(hostile),
-                         sum(friendly), min(days), max(days))  # fmt: skip
         spreads = [
             (p.date.toordinal(), p.span_days, (h - f) / p.span_days)
             for p, h, f in zip(points, hostile, friendly, strict=True)
             if p.date >= recent_from
         ]
+        counted = [i for i, p in enumerate(points) if since is None or p.date >= since]
+        if not counted:
+            out[pair] = (None, spreads)
+            continue
+        days = [points[i].date for i in counted]
+        totals = _Totals(len(counted), sum(points[i].n_events for i in counted),
+                         sum(hostile[i] for i in counted), sum(friendly[i] for i in counted),
+                         min(days), max(days))  # fmt: skip
         out[pair] = (totals, spreads)
+    return out
+
+
+def weekly_index(
+    store: Store, pairs: list[tuple[str, str]], since: dt.date, until: dt.date
+) -> dict[tuple[str, str], list[float]]:
+    """Each pair's tension index at the end of each week (Monday to Sunday, the first and last
+    cut at ``since`` and ``until``), from the summary table with the ``HORIZON_DAYS`` before
+    ``since`` carried in; a pair that reviews touch, from its reviewed incidents. Pairs are
+    given with their codes in order (as ``DyadSummary.dyad``)."""
+    if not pairs:
+        return {}
+    start = since - dt.timedelta(days=HORIZON_DAYS)
+    d = dyad_days.c
+    query = select(d.lo, d.hi, d.day, d.date_precision, d.hostility, d.cooperation).where(
+        or_(*(and_(d.lo == lo, d.hi == hi) for lo, hi in pairs)), d.day >= start, d.day <= until
+    )
+    spreads: dict[tuple[str, str], list[Spread]] = defaultdict(list)
+    with store.engine.connect() as conn:
+        for row in conn.execute(query):
+            spreads[(row.lo, row.hi)].append(_spread(row))
+    for pair, (_, reviewed) in _reviewed_pairs(store, until, None, start, set(pairs)).items():
+        spreads[pair] = reviewed
+    return {pair: _weeks(spreads.get(pair, []), start, since, until) for pair in pairs}
+
+
+def _weeks(rows: list[Spread], start: dt.date, since: dt.date, until: dt.date) -> list[float]:
+    """The index at each week's last day from ``since`` to ``until``, days from ``start`` on."""
+    first, last = start.toordinal(), until.toordinal()
+    net = [0.0] * (last - first + 1)
+    for begins, span, per_day in rows:
+        for on in range(max(begins, first), min(begins + span - 1, last) + 1):
+            net[on - first] += per_day
+    decay = 0.5 ** (1 / HALF_LIFE_DAYS)
+    index = 0.0
+    out: list[float] = []
+    for offset, value in enumerate(net):
+        index = index * decay + value
+        day = start + dt.timedelta(days=offset)
+        if day >= since and (day.weekday() == 6 or day == until):
+            out.append(index)
     return out
 
 

@@ -11,8 +11,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
-from detente.analysis import DyadAnalysis, analyse
+from detente.analysis import Bucket, Point, series
 from detente.analysis.dyads import dyad_summaries
+from detente.analysis.reciprocity import lagged_response, matched_moves
+from detente.analysis.series import weekly
+from detente.analysis.turns import surges, turning_points
 from detente.errors import RequestError
 from detente.output import write_records
 from detente.records import EventType, Status
@@ -196,12 +199,13 @@ def dyads(
     return {"items": [s.row() for s in found[:limit]], "total": len(found), "limit": limit}
 
 
-def _analysis(request: Request, dyad: str, **options: Any) -> DyadAnalysis:
-    pair = parse_dyad(dyad)
-    found = analyse(context(request).store, pair, **options)
-    if not found.points:
+def _series(
+    request: Request, pair: tuple[str, str], **options: Any
+) -> tuple[list[Point], list[Bucket]]:
+    points, days = series(context(request).store, pair, **options)
+    if not points:
         raise RequestError(404, f"no dated incident between {pair[0]} and {pair[1]} here")
-    return found
+    return points, days
 
 
 def _bounded(rows: list[dict[str, Any]], most: int) -> dict[str, Any]:
@@ -220,29 +224,47 @@ def tension(
         str | None, Query(alias="from", max_length=3, description="one side's moves only")
     ] = None,
 ) -> dict[str, Any]:
-    from detente.analysis.frames import tension_rows
+    from detente.analysis.frames import bucket_rows
 
     pair = parse_dyad(dyad)
     direction = side.upper() if side else None
     if direction is not None and direction not in pair:
         raise RequestError(400, f"{side!r} is not a side of {'-'.join(pair)}")
-    found = _analysis(request, dyad, since=day(since), until=day(until), direction=direction)
-    return _bounded(tension_rows(found, freq), MAX_SERIES)
+    found = _series(request, pair, since=day(since), until=day(until), direction=direction)
+    days = found[1]
+    return _bounded(bucket_rows(weekly(days) if freq == "week" else days), MAX_SERIES)
 
 
 @router.get("/dyads/{dyad}/turns", summary="Turning points and surges")
-def turns(request: Request, _: Reader, dyad: DyadPath) -> dict[str, Any]:
-    from detente.analysis.frames import turn_rows
+def turns(
+    request: Request, _: Reader, dyad: DyadPath, since: Day = None, until: Day = None
+) -> dict[str, Any]:
+    """The pair's turning points and surges, over its whole series or from ``since`` to
+    ``until``."""
+    from detente.analysis.frames import turn_table
 
-    return _bounded(turn_rows(_analysis(request, dyad)), MAX_PAGE)
+    points, days = _series(request, parse_dyad(dyad), since=day(since), until=day(until))
+    return _bounded(
+        turn_table(turning_points(days, points), surges(weekly(days), points)), MAX_PAGE
+    )
 
 
 @router.get("/dyads/{dyad}/reciprocity", summary="Matched moves and the lagged response")
-def reciprocity(request: Request, _: Reader, dyad: DyadPath) -> dict[str, Any]:
-    from detente.analysis.frames import lagged_rows, match_rows
+def reciprocity(
+    request: Request, _: Reader, dyad: DyadPath, since: Day = None, until: Day = None
+) -> dict[str, Any]:
+    """Moves matched by the other side and the lagged response, over the pair's whole history
+    or its incidents from ``since`` to ``until``."""
+    from detente.analysis.frames import lagged_table, match_table
 
-    found = _analysis(request, dyad)
-    return {**_bounded(match_rows(found), MAX_PAGE), "lagged": lagged_rows(found)}
+    pair = parse_dyad(dyad)
+    a, b = pair
+    points = _series(request, pair, since=day(since), until=day(until))[0]
+    lagged = [lagged_response(points, b, a), lagged_response(points, a, b)]
+    return {
+        **_bounded(match_table(matched_moves(points, pair)), MAX_PAGE),
+        "lagged": lagged_table(pair, lagged),
+    }
 
 
 CommitmentStatus = Literal[

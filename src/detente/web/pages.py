@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from detente.analysis import analyse
-from detente.analysis.dyads import dyad_summaries
+from detente.analysis.dyads import dyad_summaries, weekly_index
 from detente.errors import RequestError
 from detente.records import EventType, Status
 from detente.report.html import LINK_SCHEMES, render_report
@@ -38,8 +38,8 @@ from detente.web.auth import reader
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Token | None, Depends(reader)]
 OVERVIEW_PAIRS = 30  # pairs listed on the overview
-SPARK_PAIRS = 20  # of which this many get their trend drawn (each is one analysis)
-SPARK_DAYS = 182  # the trend drawn: the weekly index over the half-year to the pair's index day
+SPARK_PAIRS = 20  # of which this many get their trend drawn (from the summary table)
+SPARK_DAYS = 182  # the trend drawn: the weekly index over the half-year to the index day
 PAGE = 50
 REVIEWS_SHOWN = 50  # the latest reviews of an event listed on its page
 ASSETS = {"dashboard.css": "text/css", "dashboard.js": "text/javascript"}
@@ -90,12 +90,16 @@ def favicon() -> Response:
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request, _: Reader) -> HTMLResponse:
     store = context(request).store
+    found = dyad_summaries(store)[:OVERVIEW_PAIRS]
+    lines: dict[tuple[str, str], list[float]] = {}
+    if found:  # every pair is summarised as of the same day
+        as_of = found[0].as_of
+        drawn = [s.dyad for s in found[:SPARK_PAIRS]]
+        lines = weekly_index(store, drawn, as_of - dt.timedelta(days=SPARK_DAYS), as_of)
     rows = []
-    for n, summary in enumerate(dyad_summaries(store)[:OVERVIEW_PAIRS]):
+    for summary in found:
         row = summary.row()
-        recent = summary.as_of - dt.timedelta(days=SPARK_DAYS)
-        weeks = analyse(store, summary.dyad, since=recent).weeks if n < SPARK_PAIRS else []
-        row["spark"] = sparkline([w.index for w in weeks], label=f"weekly index {row['dyad']}")
+        row["spark"] = sparkline(lines.get(summary.dyad, []), label=f"weekly index {row['dyad']}")
         rows.append(row)
     return _page("overview.html", title="Tension between states", rows=rows, counts=store.counts())
 
