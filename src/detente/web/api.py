@@ -15,6 +15,7 @@ from detente.analysis import Bucket, Point, series
 from detente.analysis.dyads import dyad_summaries
 from detente.analysis.reciprocity import lagged_response, matched_moves
 from detente.analysis.series import weekly
+from detente.analysis.summarised import summary_days, summary_turns
 from detente.analysis.turns import surges, turning_points
 from detente.errors import RequestError
 from detente.output import write_records
@@ -230,8 +231,12 @@ def tension(
     direction = side.upper() if side else None
     if direction is not None and direction not in pair:
         raise RequestError(400, f"{side!r} is not a side of {'-'.join(pair)}")
-    found = _series(request, pair, since=day(since), until=day(until), direction=direction)
-    days = found[1]
+    bounds = {"since": day(since), "until": day(until)}
+    days = None if direction else summary_days(context(request).store, pair, **bounds)
+    if days is None:  # one side's moves, or a pair reviews touch: from its incidents
+        days = _series(request, pair, direction=direction, **bounds)[1]
+    elif not days:
+        raise RequestError(404, f"no dated incident between {pair[0]} and {pair[1]} here")
     return _bounded(bucket_rows(weekly(days) if freq == "week" else days), MAX_SERIES)
 
 
@@ -243,10 +248,17 @@ def turns(
     ``until``."""
     from detente.analysis.frames import turn_table
 
-    points, days = _series(request, parse_dyad(dyad), since=day(since), until=day(until))
-    return _bounded(
-        turn_table(turning_points(days, points), surges(weekly(days), points)), MAX_PAGE
-    )
+    pair, bounds = parse_dyad(dyad), {"since": day(since), "until": day(until)}
+    store = context(request).store
+    days = summary_days(store, pair, **bounds)
+    if days is None:  # a pair reviews touch: from its reviewed incidents
+        points, days = _series(request, pair, **bounds)
+        found = turning_points(days, points), surges(weekly(days), points)
+    elif not days:
+        raise RequestError(404, f"no dated incident between {pair[0]} and {pair[1]} here")
+    else:
+        found = summary_turns(store, pair, days)
+    return _bounded(turn_table(*found), MAX_PAGE)
 
 
 @router.get("/dyads/{dyad}/reciprocity", summary="Matched moves and the lagged response")
