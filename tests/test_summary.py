@@ -46,6 +46,8 @@ def test_summary_is_kept_right_at_each_write(res: Resources, db_url: str, tmp_pa
         with store.engine.connect() as conn:
             assert not summary.check(conn)
         after = [s.row() for s in dyad_summaries(store)]
+        # the totals kept per pair are the sums over its days
+        assert after == [s.row() for s in dyad_summaries(store, since=dt.date(1900, 1, 1))]
         with store.engine.begin() as conn:  # a rebuild gives the same summary
             assert summary.rebuild(conn) == len(conn.execute(dyad_days.select()).all())
         assert [s.row() for s in dyad_summaries(store)] == after

@@ -22,7 +22,7 @@ from sqlalchemy import and_, func, or_, select
 from detente.analysis.data import span_days
 from detente.analysis.series import HALF_LIFE_DAYS
 from detente.store import Store
-from detente.store.schema import dyad_days
+from detente.store.schema import dyad_days, dyad_totals
 
 HORIZON_DAYS = 180
 CHANGE_DAYS = 30
@@ -57,7 +57,15 @@ class DyadSummary:
         }
 
 
-def _totals(store: Store, window: list[Any]) -> list[Any]:
+def _totals(store: Store, window: list[Any], whole: bool) -> list[Any]:
+    """Each pair's sums over the days of ``window``; over all its days (``whole``), those the
+    writes keep in ``dyad_totals``."""
+    if whole:
+        t = dyad_totals.c
+        kept = select(t.lo, t.hi, t.incidents.label("n"), t.events, t.hostility, t.cooperation,
+                      t.first, t.last)  # fmt: skip
+        with store.engine.connect() as conn:
+            return list(conn.execute(kept))
     d = dyad_days.c
     query = (
         select(
@@ -222,7 +230,8 @@ def dyad_summaries(
     reviewed incidents."""
     if sort not in SORTS:
         raise ValueError(f"cannot sort by {sort!r}; choose one of {', '.join(SORTS)}")
-    day = as_of or latest_date(store)
+    latest = latest_date(store)
+    day = as_of or latest
     if day is None:
         return []
     window = [dyad_days.c.day <= day]
@@ -231,7 +240,7 @@ def dyad_summaries(
     totals: dict[tuple[str, str], _Totals | None] = {
         (row.lo, row.hi): _Totals(int(row.n), int(row.events or 0), float(row.hostility or 0.0),
                                   float(row.cooperation or 0.0), row.first, row.last)
-        for row in _totals(store, window)
+        for row in _totals(store, window, since is None and day >= (latest or day))
     }  # fmt: skip
     recent_from = day - dt.timedelta(days=HORIZON_DAYS + CHANGE_DAYS)
     if since is not None:

@@ -10,20 +10,22 @@ however many actors share a side. If the weights change, ``rebuild`` recomputes 
 
 The same rows by PLOVER type and quad class (``dyad_type_days``) give a pair's tension series
 (``analysis.summarised``) without reading its incidents one by one; both tables are kept from
-one grouped query.
+one grouped query. ``dyad_totals`` sums ``dyad_days`` over every day of each pair, for the
+ranking of every pair over the whole store (``detente dyads`` without ``--since``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, insert, or_, select
+from sqlalchemy import and_, case, delete, func, insert, or_, select, true
 from sqlalchemy.engine import Connection
 
-from detente.store.schema import dyad_days, dyad_type_days, incident_dyads, incidents
+from detente.store.schema import dyad_days, dyad_totals, dyad_type_days, incident_dyads, incidents
 
 Key = tuple[str, str, dt.date]  # lo, hi, day
 Row = dict[str, Any]
@@ -111,6 +113,21 @@ def refresh(conn: Connection, keys: Iterable[Key]) -> None:
         for table, rows in ((dyad_days, by_day), (dyad_type_days, by_type)):
             if rows:
                 conn.execute(insert(table), rows)
+        conn.execute(delete(dyad_totals).where(dyad_totals.c.lo == lo, dyad_totals.c.hi == hi))
+        _total(conn, and_(dyad_days.c.lo == lo, dyad_days.c.hi == hi))
+
+
+def _total(conn: Connection, where: Any) -> None:
+    """Sum the ``dyad_days`` rows ``where`` into ``dyad_totals``, a row a pair."""
+    d = dyad_days.c
+    summed = (
+        select(d.lo, d.hi, func.sum(d.incidents), func.sum(d.events), func.sum(d.hostility),
+               func.sum(d.cooperation), func.min(d.day), func.max(d.day))
+        .where(where)
+        .group_by(d.lo, d.hi)
+    )  # fmt: skip
+    columns = ["lo", "hi", "incidents", "events", "hostility", "cooperation", "first", "last"]
+    conn.execute(insert(dyad_totals).from_select(columns, summed))
 
 
 def rebuild(conn: Connection) -> int:
@@ -122,6 +139,8 @@ def rebuild(conn: Connection) -> int:
     for table, rows in ((dyad_days, days), (dyad_type_days, types)):
         for chunk in range(0, len(rows), 20_000):
             conn.execute(insert(table), rows[chunk : chunk + 20_000])
+    conn.execute(delete(dyad_totals))
+    _total(conn, true())
     return len(days)
 
 
@@ -139,7 +158,27 @@ def check(conn: Connection) -> Counter[str]:
         out[prefix + "different"] = sum(
             1 for k in fresh.keys() & stored.keys() if not _same(fresh[k], stored[k])
         )
+    totals: dict[tuple[str, str], Row] = {}
+    for r in fresh_days:
+        t = totals.setdefault((r["lo"], r["hi"]), {**_EMPTY, "first": r["day"], "last": r["day"]})
+        for k in _EMPTY:
+            t[k] += r[k]
+        t["first"], t["last"] = min(t["first"], r["day"]), max(t["last"], r["day"])
+    kept = {(r["lo"], r["hi"]): dict(r) for r in conn.execute(select(dyad_totals)).mappings()}
+    out["totals missing"] = len(totals.keys() - kept.keys())
+    out["totals extra"] = len(kept.keys() - totals.keys())
+    out["totals different"] = sum(
+        1 for k in totals.keys() & kept.keys() if not _same_total(totals[k], kept[k])
+    )
     return +out
+
+
+def _same_total(a: Row, b: Row) -> bool:
+    """Sums of many rows, added in another order: equal but for rounding."""
+    return (a["incidents"], a["events"], a["first"], a["last"]) == (
+        b["incidents"], b["events"], b["first"], b["last"]
+    ) and all(math.isclose(a[k], b[k], rel_tol=1e-9, abs_tol=1e-9)
+              for k in ("hostility", "cooperation"))  # fmt: skip
 
 
 def _key(row: Row) -> tuple[Any, ...]:
