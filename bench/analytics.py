@@ -18,7 +18,7 @@ import detente
 from detente.analysis import analyse
 from detente.analysis.dyads import dyad_summaries
 from detente.analysis.frames import tension
-from detente.store import Store
+from detente.store import Store, summary
 from detente.store.incidents import dyads
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -80,6 +80,8 @@ def build(path: Path, n_events: int = 1_000_000, per_doc: int = 10, seed: int = 
             flush()
     flush()
     raw.close()
+    with store.engine.begin() as conn:  # rows written around the store: fill its pair summaries
+        summary.rebuild(conn)
     store.close()
 
 

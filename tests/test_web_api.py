@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import httpx
 import pytest
@@ -260,3 +260,81 @@ def test_web_serve_command_answers_over_http(demo_db: Path) -> None:
 def test_web_serve_refuses_a_missing_store(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["serve", "--db", f"sqlite:///{tmp_path / 'none.db'}"])
     assert result.exit_code != 0 and "no store at" in str(result.exception or result.output)
+
+
+def test_web_api_commitments_are_the_library_s(app: FastAPI, store: Store) -> None:
+    from detente.analysis.commitments import STATUSES, commitments
+    from detente.analysis.frames import commitment_rows
+    from detente.web.api import CommitmentStatus
+
+    assert get_args(CommitmentStatus) == STATUSES  # the API offers every status, no other
+    library = commitment_rows(commitments(store))
+    assert library, "the demo store should hold a commitment"
+    every = get(app, "/api/v1/commitments")
+    assert every == {"items": library, "total": len(library), "limit": 100, "truncated": False}
+    first = library[0]
+    pair = get(app, "/api/v1/commitments", dyad=first["dyad"])["items"]
+    assert pair == commitment_rows(commitments(store, tuple(first["dyad"].split("-"))))
+    assert first in pair
+    same = get(app, "/api/v1/commitments", status=first["status"])["items"]
+    assert same and all(r["status"] == first["status"] for r in same)
+    assert [r for r in library if r["status"] == first["status"]] == same
+    one = get(app, "/api/v1/commitments", limit=1)
+    assert one["items"] == library[:1] and one["truncated"] == (len(library) > 1)
+    on = dt.date.fromisoformat(first["date"])
+    that_day = get(app, "/api/v1/commitments", since=first["date"], until=first["date"])["items"]
+    assert that_day == commitment_rows(commitments(store, since=on, until=on))
+    assert first["id"] in {r["id"] for r in that_day}
+    assert all(r["date"] == first["date"] for r in that_day)
+    assert get(app, "/api/v1/commitments", until="1990-01-01")["items"] == []
+    judged = get(app, "/api/v1/commitments", as_of=first["date"])["items"]
+    assert judged == commitment_rows(commitments(store, as_of=on))
+    assert "status" in error(app, "/api/v1/commitments", 422, params={"status": "broken"})
+    assert "dyad" in error(app, "/api/v1/commitments", 422, params={"dyad": "Belarus"})
+    assert error(app, "/api/v1/commitments", 400, params={"dyad": "BLR-BLR"})
+    assert "limit" in error(app, "/api/v1/commitments", 422, params={"limit": 501})
+    assert "/api/v1/commitments" in get(app, "/api/v1/openapi.json")["paths"]
+    page = call(app, "GET", f"/dyads/{first['dyad']}").text  # the dyad page's section
+    section = page[page.index("<table id=commitments>") :]
+    section = section[: section.index("</table>")]
+    assert section.count("<tr>") == len(pair) + 1  # a row each, and the head
+    assert f"<td class=day>{first['date']}</td>" in section and first["act"] in section
+
+
+def test_web_api_analytics_over_a_date_range_are_the_library_s(app: FastAPI, store: Store) -> None:
+    from detente.analysis.frames import lagged_rows, match_rows, turn_rows
+
+    whole = analyse(store, BLR_UKR)
+    until = whole.matches[-1].first.date - dt.timedelta(days=1)  # before the last match
+    span = {"since": "2024-06-15", "until": until.isoformat()}
+    bounded = analyse(store, BLR_UKR, since=dt.date(2024, 6, 15), until=until)
+    assert get(app, "/api/v1/dyads/BLR-UKR/turns", **span)["items"] == turn_rows(bounded)
+    assert get(app, "/api/v1/dyads/BLR-UKR/turns")["items"] == turn_rows(whole)
+    answer = get(app, "/api/v1/dyads/BLR-UKR/reciprocity", **span)
+    assert answer["items"] == match_rows(bounded) and answer["lagged"] == lagged_rows(bounded)
+    assert get(app, "/api/v1/dyads/BLR-UKR/reciprocity")["items"] == match_rows(whole)
+    assert match_rows(bounded) != match_rows(whole)  # the range does bound them
+    assert "no dated incident" in error(
+        app, "/api/v1/dyads/BLR-UKR/turns", 404, params={"until": "1990-01-01"}
+    )
+
+
+def test_web_api_incidents_are_filtered_by_their_own_date(app: FastAPI, store: Store) -> None:
+    from sqlalchemy import and_, select
+
+    from detente.store.schema import events, incidents
+
+    since, until = dt.date(2024, 7, 1), dt.date(2024, 7, 31)
+    walked = walk(app, "/api/v1/incidents", 3, since="2024-07-01", until="2024-07-31")
+    current = select(events.c.incident_id).where(events.c.superseded.is_(False))
+    with store.engine.connect() as conn:
+        dated = conn.execute(
+            select(incidents.c.id, incidents.c.date_start)
+            .where(and_(incidents.c.date_start.between(since, until), incidents.c.id.in_(current)))
+            .order_by(incidents.c.date_start, incidents.c.id)
+        ).all()
+    assert dated and [i["incident_id"] for i in walked] == [r.id for r in dated]
+    alleged = walk(app, "/api/v1/incidents", 500, dyad="BLR-UKR", status="alleged")
+    expected = {e["incident_id"] for e in store.events(dyad=BLR_UKR)
+                if e["status"] == "alleged" and e["incident_id"]}  # fmt: skip
+    assert alleged and {i["incident_id"] for i in alleged} == expected

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from detente import ingest, open_store
 from detente.analysis import analyse
 from detente.analysis.data import dyad_points
+from detente.analysis.dyads import dyad_summaries, weekly_index
 from detente.analysis.frames import tension_rows
 from detente.cli import cli
 from detente.exports import write_text
@@ -201,3 +202,68 @@ def test_review_commands(store: Store) -> None:
     assert "eve" in listed.stdout and event["id"] in listed.stdout
     bad = runner.invoke(cli, ["review", "event", "nope", "--db", url, "--wrong", "--comment", "x"])
     assert bad.exit_code != 0
+
+
+def _row(store: Store, pair: str = "BLR-UKR") -> dict[str, Any]:
+    return next(s.row() for s in dyad_summaries(store) if s.row()["dyad"] == pair)
+
+
+def test_review_dyads_count_the_reviewed_incidents(store: Store) -> None:
+    event = _hostile(store)
+    before = _row(store)
+    # a review that changes nothing material: the pair is now counted from its reviewed
+    # incidents, which must give the summary table's figures
+    review_event(store, event["id"], changes={"status": "asserted"}, comment="checked",
+                 reviewer="ann")  # fmt: skip
+    assert _row(store) == before
+    lone = next(e for e in store.events(dyad=BLR_UKR, incidents_only=True)
+                if e["n_events"] == 1 and e["date"] and e["quad_code"] == 4)  # fmt: skip
+    review_event(store, lone["id"], wrong=True, comment="a drill", reviewer="ann")
+    after = _row(store)
+    assert after["incidents"] == before["incidents"] - 1
+    assert after["events"] == before["events"] - 1
+    assert after["hostility"] < before["hostility"]
+    assert after["index"] != before["index"] or after["change_30d"] != before["change_30d"]
+    # the API and the overview page show the same reviewed row
+    app = app_over(store)
+    listed = call(app, "GET", "/api/v1/dyads", params={"limit": 500}).json()["items"]
+    assert next(r for r in listed if r["dyad"] == "BLR-UKR") == after
+
+
+def test_review_moving_an_event_to_another_pair_counts_it_there(store: Store) -> None:
+    lone = next(e for e in store.events(dyad=BLR_UKR, incidents_only=True)
+                if e["n_events"] == 1 and e["date"])  # fmt: skip
+    before = _row(store)
+    assert "FRA-UKR" not in {s.row()["dyad"] for s in dyad_summaries(store)}
+    review_event(store, lone["id"], changes={"actor": ["FRA"], "recipient": ["UKR"]},
+                 comment="France, not Belarus", reviewer="ann")  # fmt: skip
+    assert _row(store)["incidents"] == before["incidents"] - 1
+    moved = _row(store, "FRA-UKR")
+    assert moved["incidents"] == 1 and moved["first"] == lone["date"][:10]
+
+
+def test_review_overview_sparkline_follows_reviews(store: Store) -> None:
+    app = app_over(store)
+
+    def spark() -> str:
+        html = call(app, "GET", "/").text
+        row = html[html.index('href="/dyads/BLR-UKR"') :]
+        return row[row.index('<svg class="spark"') : row.index("</svg>")]
+
+    shown = spark()
+    for e in [e for e in store.events(dyad=BLR_UKR) if e["quad_code"] == 4][:5]:
+        review_event(store, e["id"], wrong=True, comment="not troops", reviewer="ann")
+    assert spark() != shown
+
+
+def test_review_weekly_index_from_the_summary_is_the_analysis_s(store: Store) -> None:
+    analysis = analyse(store, BLR_UKR)
+    first, last = analysis.days[0].date, analysis.days[-1].date
+    drawn = weekly_index(store, [BLR_UKR], first, last)[BLR_UKR]
+    assert drawn == pytest.approx([w.index for w in analysis.weeks], abs=1e-9)
+    review_event(store, _hostile(store)["id"], wrong=True, comment="a drill", reviewer="ann")
+    reviewed = analyse(store, BLR_UKR, since=first, until=last)
+    assert weekly_index(store, [BLR_UKR], first, last)[BLR_UKR] == pytest.approx(
+        [w.index for w in reviewed.weeks], abs=1e-9
+    )
+    assert [w.index for w in reviewed.weeks] != pytest.approx(drawn)

@@ -25,6 +25,26 @@ class DyadAnalysis:
     lagged: list[LaggedResponse | str]
 
 
+def series(
+    store: Store,
+    dyad: tuple[str, str],
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    direction: str | None = None,
+) -> tuple[list[Point], list[Bucket]]:
+    """The pair's incidents (of ``direction`` only, if given) and its daily series from
+    ``since`` (default its first incident) to ``until`` (default its last); nothing when it has
+    no dated incident. What ``analyse`` starts from, for a caller that needs no more."""
+    points = dyad_points(store, dyad, since=since, until=until, with_text=False)
+    if direction is not None:
+        points = [p for p in points if p.source == direction and not p.joint]
+    if not points:
+        return [], []
+    first, last = default_range(points)
+    return points, daily(points, since or first, until or last)
+
+
 def analyse(
     store: Store,
     dyad: tuple[str, str],
@@ -35,13 +55,9 @@ def analyse(
 ) -> DyadAnalysis:
     """Everything the analyst asks of a pair of states, from the stored incidents: both ways
     (undirected), or only the moves of ``direction`` (one of the two codes) towards the other."""
-    points = dyad_points(store, dyad, since=since, until=until, with_text=False)
-    if direction is not None:
-        points = [p for p in points if p.source == direction and not p.joint]
+    points, days = series(store, dyad, since=since, until=until, direction=direction)
     if not points:
         return DyadAnalysis(dyad, [], [], [], [], [], [], [])
-    first, last = default_range(points)
-    days = daily(points, since or first, until or last)
     weeks = weekly(days)
     a, b = dyad
     return DyadAnalysis(
@@ -56,4 +72,5 @@ def analyse(
     )
 
 
-__all__ = ["Bucket", "DyadAnalysis", "LaggedResponse", "Match", "Point", "Surge", "Turn", "analyse"]
+__all__ = ["Bucket", "DyadAnalysis", "LaggedResponse", "Match", "Point", "Surge", "Turn", "analyse",
+           "series"]  # fmt: skip

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import String, and_, func, or_, select, tuple_, type_coerce
+from sqlalchemy import String, and_, func, or_, select, type_coerce
 
 from detente.store import Store
 from detente.store.schema import events, incident_dyads, incidents
@@ -120,7 +120,8 @@ def dyad_points(
     if with_text:
         query = query.join(events, events.c.id == incidents.c.lead_event_id)
     conditions = [
-        tuple_(incident_dyads.c.source, incident_dyads.c.target).in_(pairs),
+        # two equalities, not a row-value IN, which SQLite answers by scanning every pair
+        or_(*(and_(incident_dyads.c.source == s, incident_dyads.c.target == t) for s, t in pairs)),
         incident_dyads.c.date_start.is_not(None),
         or_(incident_dyads.c.joint.is_(False), incident_dyads.c.source == a),
     ]
@@ -129,7 +130,12 @@ def dyad_points(
         conditions.append(incident_dyads.c.date_start >= since - dt.timedelta(days=31))
     if until is not None:
         conditions.append(incident_dyads.c.date_start <= until)
-    query = query.where(and_(*conditions)).order_by(incident_dyads.c.date_start, incidents.c.id)
+    # an incident with several rows here counts once, by its first: a directed move before a
+    # joint one, then by codes (as ``reviewed`` chooses), whatever order the database reads in
+    query = query.where(and_(*conditions)).order_by(
+        incident_dyads.c.date_start, incidents.c.id, incident_dyads.c.joint,
+        incident_dyads.c.source, incident_dyads.c.target,
+    )  # fmt: skip
     out: list[Point] = []
     seen: set[str] = set()
     with store.engine.connect() as conn:

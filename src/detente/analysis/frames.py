@@ -12,7 +12,9 @@ from detente.analysis import DyadAnalysis, analyse
 from detente.analysis.alerts import evaluate, load_rules
 from detente.analysis.commitments import Commitment
 from detente.analysis.compliance import Step
-from detente.analysis.reciprocity import LaggedResponse
+from detente.analysis.reciprocity import LaggedResponse, Match
+from detente.analysis.series import Bucket
+from detente.analysis.turns import Surge, Turn
 from detente.exports.flat import (
     CATEGORY_COLUMNS,
     DATE_COLUMNS,
@@ -29,7 +31,11 @@ TENSION_COLUMNS = ["date", "events", "hostility", "cooperation", "index"]
 
 
 def tension_rows(analysis: DyadAnalysis, freq: str = "day") -> list[dict[str, Any]]:
-    buckets = analysis.weeks if freq == "week" else analysis.days
+    return bucket_rows(analysis.weeks if freq == "week" else analysis.days)
+
+
+def bucket_rows(buckets: list[Bucket]) -> list[dict[str, Any]]:
+    """A series' rows: counts, hostility, cooperation, index, and counts by type and quad."""
     return [
         {
             "date": b.date.isoformat(),
@@ -45,6 +51,11 @@ def tension_rows(analysis: DyadAnalysis, freq: str = "day") -> list[dict[str, An
 
 
 def turn_rows(analysis: DyadAnalysis) -> list[dict[str, Any]]:
+    return turn_table(analysis.turns, analysis.surges)
+
+
+def turn_table(turns: list[Turn], surges: list[Surge]) -> list[dict[str, Any]]:
+    """Turning points, then surges, one row each."""
     return [
         {
             "kind": t.kind,
@@ -53,7 +64,7 @@ def turn_rows(analysis: DyadAnalysis) -> list[dict[str, Any]]:
             "magnitude": round(t.magnitude, 2),
             "incidents": [f"{p.date} {p.move} ({p.status})" for p in t.incidents],
         }
-        for t in analysis.turns
+        for t in turns
     ] + [
         {
             "kind": "surge",
@@ -62,11 +73,16 @@ def turn_rows(analysis: DyadAnalysis) -> list[dict[str, Any]]:
             "magnitude": round(s.hostility, 2),
             "incidents": [f"{p.date} {p.move}" for p in s.incidents],
         }
-        for s in analysis.surges
+        for s in surges
     ]
 
 
 def match_rows(analysis: DyadAnalysis) -> list[dict[str, Any]]:
+    return match_table(analysis.matches)
+
+
+def match_table(matches: list[Match]) -> list[dict[str, Any]]:
+    """Matched moves, one row each."""
     return [
         {
             "event": m.event,
@@ -81,15 +97,20 @@ def match_rows(analysis: DyadAnalysis) -> list[dict[str, Any]]:
             "first_incident": m.first.incident_id,
             "answer_incident": m.answer.incident_id if m.answer else None,
         }
-        for m in analysis.matches
+        for m in matches
     ]
 
 
 def lagged_rows(analysis: DyadAnalysis) -> list[dict[str, Any]]:
+    return lagged_table(analysis.dyad, analysis.lagged)
+
+
+def lagged_table(dyad: tuple[str, str], lagged: list[LaggedResponse | str]) -> list[dict[str, Any]]:
+    """The two lagged-response estimates (b to a, then a to b), a reason where there is none."""
     rows = []
-    a, b = analysis.dyad
+    a, b = dyad
     directions = [(b, a), (a, b)]  # the order ``analyse`` computes them in
-    for item in analysis.lagged:
+    for item in lagged:
         if isinstance(item, LaggedResponse):
             rows.append(
                 {

@@ -50,6 +50,24 @@ def _codes(mentions: list[dict[str, Any]]) -> str:
     return ";".join(sorted({m["code"] for m in mentions}))
 
 
+def touched_pairs(store: Store, reviewed: Resolved) -> set[tuple[str, str]]:
+    """The pairs (each as a sorted tuple) whose incidents the reviews may change: those of every
+    reviewed event, with the parties the coder gave it and those a reviewer gave it."""
+    ids = sorted(reviewed.touched)
+    out: set[tuple[str, str]] = set()
+    with store.engine.connect() as conn:
+        for chunk in range(0, len(ids), 500):
+            query = select(events.c.payload).where(events.c.id.in_(ids[chunk : chunk + 500]))
+            for (payload,) in conn.execute(query):
+                coded = json.loads(payload)
+                for record in (coded, reviewed.apply(coded)):
+                    if record is None:
+                        continue
+                    for a, b, _ in dyads(_codes(record["actor"]), _codes(record["recipient"])):
+                        out.add((min(a, b), max(a, b)))
+    return out
+
+
 def reviewed_points(
     store: Store,
     dyad: tuple[str, str],

@@ -38,6 +38,7 @@ text-align:left;vertical-align:top}td.src{overflow-wrap:anywhere}th{background:#
 .esc{color:#c0392b}.deesc{color:#1f6f43}.small{font-size:.8rem;color:#666}
 .bar{display:inline-block;height:.7rem;vertical-align:middle;margin-right:.4rem}
 input[type=search]{width:100%;padding:6px;margin:.5rem 0;box-sizing:border-box}
+@media (max-width:700px){table{display:block;overflow-x:auto}}
 """
 
 SCRIPT = """

@@ -10,6 +10,8 @@ incident_sources the documents that report an incident
 incident_dyads   the country pairs an incident concerns (for fast dyad analytics)
 dyad_days        each undirected pair's incidents by first day: counts, weighted hostility and
                  cooperation, kept up to date at each write (``store/summary.py``)
+dyad_type_days   the same by PLOVER type and quad class (the pair's tension series reads it)
+dyad_totals      dyad_days summed over all days, one row a pair (``detente dyads`` reads it)
 alerts_fired     alerts already reported, so each fires once
 source_state     each watched source: its last fetch and success, validators, failures, lease
 source_items     what each source has published (one row per item seen) and the document it gave
@@ -185,6 +187,34 @@ dyad_days = Table(
     Column("hostility", Float, nullable=False),  # weighted as analysis.series weighs incidents
     Column("cooperation", Float, nullable=False),
     Index("ix_dyad_days_day", "day"),
+)
+
+dyad_type_days = Table(
+    "dyad_type_days",
+    metadata,
+    Column("lo", String(8), primary_key=True),  # as dyad_days, by PLOVER type as well
+    Column("hi", String(8), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("date_precision", String(8), primary_key=True),
+    Column("event", String(16), primary_key=True),
+    Column("quad_code", Integer, primary_key=True),
+    Column("incidents", Integer, nullable=False),
+    Column("events", Integer, nullable=False),
+    Column("hostility", Float, nullable=False),
+    Column("cooperation", Float, nullable=False),
+)
+
+dyad_totals = Table(
+    "dyad_totals",
+    metadata,
+    Column("lo", String(8), primary_key=True),  # dyad_days summed over every day of a pair
+    Column("hi", String(8), primary_key=True),
+    Column("incidents", Integer, nullable=False),
+    Column("events", Integer, nullable=False),
+    Column("hostility", Float, nullable=False),
+    Column("cooperation", Float, nullable=False),
+    Column("first", Date, nullable=False),
+    Column("last", Date, nullable=False),
 )
 
 alerts_fired = Table(

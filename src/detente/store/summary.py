@@ -7,19 +7,25 @@ before and are in after: per undirected pair, first day and date precision, how 
 their events, and their hostility and cooperation weighted as ``analysis.series`` weighs them
 (status, independent sources). An incident counts once per pair, whichever way it goes and
 however many actors share a side. If the weights change, ``rebuild`` recomputes the summary.
+
+The same rows by PLOVER type and quad class (``dyad_type_days``) give a pair's tension series
+(``analysis.summarised``) without reading its incidents one by one; both tables are kept from
+one grouped query. ``dyad_totals`` sums ``dyad_days`` over every day of each pair, for the
+ranking of every pair over the whole store (``detente dyads`` without ``--since``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, insert, or_, select
+from sqlalchemy import and_, case, delete, func, insert, or_, select, true
 from sqlalchemy.engine import Connection
 
-from detente.store.schema import dyad_days, incident_dyads, incidents
+from detente.store.schema import dyad_days, dyad_totals, dyad_type_days, incident_dyads, incidents
 
 Key = tuple[str, str, dt.date]  # lo, hi, day
 Row = dict[str, Any]
@@ -52,7 +58,8 @@ def _grouped(where: Any) -> Any:
     )
     hostile = case((incidents.c.intensity < 0, 1), else_=0).label("hostile")
     keys = [pairs.c.lo, pairs.c.hi, pairs.c.date_start, incidents.c.date_precision,
-            incidents.c.status, incidents.c.n_sources, hostile]  # fmt: skip
+            incidents.c.event, incidents.c.quad_code, incidents.c.status, incidents.c.n_sources,
+            hostile]  # fmt: skip
     return (
         select(
             *keys,
@@ -65,24 +72,30 @@ def _grouped(where: Any) -> Any:
     )
 
 
-def _rows(conn: Connection, query: Any) -> list[Row]:
-    """Summary rows from grouped incidents, weighted (status, sources) and summed by day."""
+_EMPTY = {"incidents": 0, "events": 0, "hostility": 0.0, "cooperation": 0.0}
+
+
+def _rows(conn: Connection, query: Any) -> tuple[list[Row], list[Row]]:
+    """Summary rows from grouped incidents, weighted (status, sources) and summed by day: those
+    of ``dyad_days``, and those of ``dyad_type_days`` (by type and quad class as well)."""
     from detente.analysis.series import status_weight  # analysis reads the store: import late
 
-    out: dict[tuple[str, str, dt.date, str], Row] = {}
-    for lo, hi, day, precision, status, sources, hostile, n, n_events, strength in conn.execute(
-        query
-    ):
-        row = out.setdefault(
-            (lo, hi, day, precision),
-            {"lo": lo, "hi": hi, "day": day, "date_precision": precision, "incidents": 0,
-             "events": 0, "hostility": 0.0, "cooperation": 0.0},
-        )  # fmt: skip
-        row["incidents"] += int(n)
-        row["events"] += int(n_events)
+    days: dict[tuple[Any, ...], Row] = {}
+    types: dict[tuple[Any, ...], Row] = {}
+    for row in conn.execute(query):
+        lo, hi, day, precision, event, quad, status, sources, hostile, n, n_events, strength = row
         weighted = float(strength) * status_weight(status, sources)
-        row["hostility" if hostile else "cooperation"] += weighted
-    return list(out.values())
+        base = {"lo": lo, "hi": hi, "day": day, "date_precision": precision}
+        kind = {"event": event, "quad_code": int(quad)}
+        for summed in (
+            days.setdefault((lo, hi, day, precision), {**base, **_EMPTY}),
+            types.setdefault((lo, hi, day, precision, event, int(quad)),
+                             {**base, **kind, **_EMPTY}),
+        ):  # fmt: skip
+            summed["incidents"] += int(n)
+            summed["events"] += int(n_events)
+            summed["hostility" if hostile else "cooperation"] += weighted
+    return list(days.values()), list(types.values())
 
 
 def refresh(conn: Connection, keys: Iterable[Key]) -> None:
@@ -92,40 +105,85 @@ def refresh(conn: Connection, keys: Iterable[Key]) -> None:
         by_pair.setdefault((lo, hi), set()).add(day)
     for (lo, hi), days in sorted(by_pair.items()):
         on = sorted(days)
-        same = and_(dyad_days.c.lo == lo, dyad_days.c.hi == hi, dyad_days.c.day.in_(on))
-        conn.execute(delete(dyad_days).where(same))
+        for table in (dyad_days, dyad_type_days):
+            same = and_(table.c.lo == lo, table.c.hi == hi, table.c.day.in_(on))
+            conn.execute(delete(table).where(same))
         pair = or_(and_(_d.source == lo, _d.target == hi), and_(_d.source == hi, _d.target == lo))
-        rows = _rows(conn, _grouped(and_(pair, _d.date_start.in_(on))))
-        if rows:
-            conn.execute(insert(dyad_days), rows)
+        by_day, by_type = _rows(conn, _grouped(and_(pair, _d.date_start.in_(on))))
+        for table, rows in ((dyad_days, by_day), (dyad_type_days, by_type)):
+            if rows:
+                conn.execute(insert(table), rows)
+        conn.execute(delete(dyad_totals).where(dyad_totals.c.lo == lo, dyad_totals.c.hi == hi))
+        _total(conn, and_(dyad_days.c.lo == lo, dyad_days.c.hi == hi))
+
+
+def _total(conn: Connection, where: Any) -> None:
+    """Sum the ``dyad_days`` rows ``where`` into ``dyad_totals``, a row a pair."""
+    d = dyad_days.c
+    summed = (
+        select(d.lo, d.hi, func.sum(d.incidents), func.sum(d.events), func.sum(d.hostility),
+               func.sum(d.cooperation), func.min(d.day), func.max(d.day))
+        .where(where)
+        .group_by(d.lo, d.hi)
+    )  # fmt: skip
+    columns = ["lo", "hi", "incidents", "events", "hostility", "cooperation", "first", "last"]
+    conn.execute(insert(dyad_totals).from_select(columns, summed))
 
 
 def rebuild(conn: Connection) -> int:
     """Recompute the whole summary from the incidents (a migrated store, or new weights);
-    returns its number of rows."""
+    returns its number of rows (of ``dyad_days``)."""
     conn.execute(delete(dyad_days))
-    rows = _rows(conn, _grouped(_d.date_start.is_not(None)))
-    for chunk in range(0, len(rows), 20_000):
-        conn.execute(insert(dyad_days), rows[chunk : chunk + 20_000])
-    return len(rows)
+    conn.execute(delete(dyad_type_days))
+    days, types = _rows(conn, _grouped(_d.date_start.is_not(None)))
+    for table, rows in ((dyad_days, days), (dyad_type_days, types)):
+        for chunk in range(0, len(rows), 20_000):
+            conn.execute(insert(table), rows[chunk : chunk + 20_000])
+    conn.execute(delete(dyad_totals))
+    _total(conn, true())
+    return len(days)
 
 
 def check(conn: Connection) -> Counter[str]:
     """How the stored summary differs from one recomputed now (empty when it is right): rows
-    ``missing``, ``extra`` or ``different``."""
-    fresh = {_key(r): r for r in _rows(conn, _grouped(_d.date_start.is_not(None)))}
-    stored = {_key(dict(r)): dict(r) for r in conn.execute(select(dyad_days)).mappings()}
+    ``missing``, ``extra`` or ``different`` (``types missing`` ... for ``dyad_type_days``)."""
     out: Counter[str] = Counter()
-    out["missing"] = len(fresh.keys() - stored.keys())
-    out["extra"] = len(stored.keys() - fresh.keys())
-    out["different"] = sum(
-        1 for k in fresh.keys() & stored.keys() if not _same(fresh[k], stored[k])
+    fresh_days, fresh_types = _rows(conn, _grouped(_d.date_start.is_not(None)))
+    for table, rows, prefix in ((dyad_days, fresh_days, ""), (dyad_type_days, fresh_types,
+                                                                "types ")):  # fmt: skip
+        fresh = {_key(r): r for r in rows}
+        stored = {_key(dict(r)): dict(r) for r in conn.execute(select(table)).mappings()}
+        out[prefix + "missing"] = len(fresh.keys() - stored.keys())
+        out[prefix + "extra"] = len(stored.keys() - fresh.keys())
+        out[prefix + "different"] = sum(
+            1 for k in fresh.keys() & stored.keys() if not _same(fresh[k], stored[k])
+        )
+    totals: dict[tuple[str, str], Row] = {}
+    for r in fresh_days:
+        t = totals.setdefault((r["lo"], r["hi"]), {**_EMPTY, "first": r["day"], "last": r["day"]})
+        for k in _EMPTY:
+            t[k] += r[k]
+        t["first"], t["last"] = min(t["first"], r["day"]), max(t["last"], r["day"])
+    kept = {(r["lo"], r["hi"]): dict(r) for r in conn.execute(select(dyad_totals)).mappings()}
+    out["totals missing"] = len(totals.keys() - kept.keys())
+    out["totals extra"] = len(kept.keys() - totals.keys())
+    out["totals different"] = sum(
+        1 for k in totals.keys() & kept.keys() if not _same_total(totals[k], kept[k])
     )
     return +out
 
 
+def _same_total(a: Row, b: Row) -> bool:
+    """Sums of many rows, added in another order: equal but for rounding."""
+    return (a["incidents"], a["events"], a["first"], a["last"]) == (
+        b["incidents"], b["events"], b["first"], b["last"]
+    ) and all(math.isclose(a[k], b[k], rel_tol=1e-9, abs_tol=1e-9)
+              for k in ("hostility", "cooperation"))  # fmt: skip
+
+
 def _key(row: Row) -> tuple[Any, ...]:
-    return row["lo"], row["hi"], row["day"], row["date_precision"]
+    return (row["lo"], row["hi"], row["day"], row["date_precision"], row.get("event"),
+            row.get("quad_code"))  # fmt: skip
 
 
 def _same(a: Row, b: Row) -> bool:

@@ -11,8 +11,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
-from detente.analysis import DyadAnalysis, analyse
+from detente.analysis import Bucket, Point, series
 from detente.analysis.dyads import dyad_summaries
+from detente.analysis.reciprocity import lagged_response, matched_moves
+from detente.analysis.series import weekly
+from detente.analysis.summarised import summary_days, summary_turns
+from detente.analysis.turns import surges, turning_points
 from detente.errors import RequestError
 from detente.output import write_records
 from detente.records import EventType, Status
@@ -196,12 +200,13 @@ def dyads(
     return {"items": [s.row() for s in found[:limit]], "total": len(found), "limit": limit}
 
 
-def _analysis(request: Request, dyad: str, **options: Any) -> DyadAnalysis:
-    pair = parse_dyad(dyad)
-    found = analyse(context(request).store, pair, **options)
-    if not found.points:
+def _series(
+    request: Request, pair: tuple[str, str], **options: Any
+) -> tuple[list[Point], list[Bucket]]:
+    points, days = series(context(request).store, pair, **options)
+    if not points:
         raise RequestError(404, f"no dated incident between {pair[0]} and {pair[1]} here")
-    return found
+    return points, days
 
 
 def _bounded(rows: list[dict[str, Any]], most: int) -> dict[str, Any]:
@@ -220,29 +225,89 @@ def tension(
         str | None, Query(alias="from", max_length=3, description="one side's moves only")
     ] = None,
 ) -> dict[str, Any]:
-    from detente.analysis.frames import tension_rows
+    from detente.analysis.frames import bucket_rows
 
     pair = parse_dyad(dyad)
     direction = side.upper() if side else None
     if direction is not None and direction not in pair:
         raise RequestError(400, f"{side!r} is not a side of {'-'.join(pair)}")
-    found = _analysis(request, dyad, since=day(since), until=day(until), direction=direction)
-    return _bounded(tension_rows(found, freq), MAX_SERIES)
+    bounds = {"since": day(since), "until": day(until)}
+    days = None if direction else summary_days(context(request).store, pair, **bounds)
+    if days is None:  # one side's moves, or a pair reviews touch: from its incidents
+        days = _series(request, pair, direction=direction, **bounds)[1]
+    elif not days:
+        raise RequestError(404, f"no dated incident between {pair[0]} and {pair[1]} here")
+    return _bounded(bucket_rows(weekly(days) if freq == "week" else days), MAX_SERIES)
 
 
 @router.get("/dyads/{dyad}/turns", summary="Turning points and surges")
-def turns(request: Request, _: Reader, dyad: DyadPath) -> dict[str, Any]:
-    from detente.analysis.frames import turn_rows
+def turns(
+    request: Request, _: Reader, dyad: DyadPath, since: Day = None, until: Day = None
+) -> dict[str, Any]:
+    """The pair's turning points and surges, over its whole series or from ``since`` to
+    ``until``."""
+    from detente.analysis.frames import turn_table
 
-    return _bounded(turn_rows(_analysis(request, dyad)), MAX_PAGE)
+    pair, bounds = parse_dyad(dyad), {"since": day(since), "until": day(until)}
+    store = context(request).store
+    days = summary_days(store, pair, **bounds)
+    if days is None:  # a pair reviews touch: from its reviewed incidents
+        points, days = _series(request, pair, **bounds)
+        found = turning_points(days, points), surges(weekly(days), points)
+    elif not days:
+        raise RequestError(404, f"no dated incident between {pair[0]} and {pair[1]} here")
+    else:
+        found = summary_turns(store, pair, days)
+    return _bounded(turn_table(*found), MAX_PAGE)
 
 
 @router.get("/dyads/{dyad}/reciprocity", summary="Matched moves and the lagged response")
-def reciprocity(request: Request, _: Reader, dyad: DyadPath) -> dict[str, Any]:
-    from detente.analysis.frames import lagged_rows, match_rows
+def reciprocity(
+    request: Request, _: Reader, dyad: DyadPath, since: Day = None, until: Day = None
+) -> dict[str, Any]:
+    """Moves matched by the other side and the lagged response, over the pair's whole history
+    or its incidents from ``since`` to ``until``."""
+    from detente.analysis.frames import lagged_table, match_table
 
-    found = _analysis(request, dyad)
-    return {**_bounded(match_rows(found), MAX_PAGE), "lagged": lagged_rows(found)}
+    pair = parse_dyad(dyad)
+    a, b = pair
+    points = _series(request, pair, since=day(since), until=day(until))[0]
+    lagged = [lagged_response(points, b, a), lagged_response(points, a, b)]
+    return {
+        **_bounded(match_table(matched_moves(points, pair)), MAX_PAGE),
+        "lagged": lagged_table(pair, lagged),
+    }
+
+
+CommitmentStatus = Literal[
+    "abandoned", "reversed", "violated", "alleged-violation", "reciprocated", "fulfilled",
+    "expired", "pending",
+]  # fmt: skip
+
+
+@router.get("/commitments", summary="Agreements and promises, and what became of them")
+def commitments(
+    request: Request,
+    _: Reader,
+    dyad: Annotated[str | None, Query(pattern=DYAD_PATTERN, description="e.g. BLR-UKR")] = None,
+    status: Annotated[CommitmentStatus | None, Query(description="only this state")] = None,
+    since: Day = None,
+    until: Day = None,
+    as_of: Day = None,
+    limit: Limit = 100,
+) -> dict[str, Any]:
+    """``detente commitments``: one row a commitment (made from ``since`` to ``until``, judged
+    on the incidents up to ``as_of``), oldest first; at most ``limit`` rows, ``total`` says
+    how many there are."""
+    from detente.analysis.commitments import commitments as find
+    from detente.analysis.frames import commitment_rows
+
+    found = find(
+        context(request).store, parse_dyad(dyad) if dyad else None, since=day(since),
+        until=day(until), as_of=day(as_of), status=status,
+    )  # fmt: skip
+    rows = commitment_rows(found[:limit])
+    return {"items": rows, "total": len(found), "limit": limit, "truncated": len(found) > limit}
 
 
 @router.get("/alerts", summary="The configured alert rules, evaluated now")

@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from detente.analysis import analyse
-from detente.analysis.dyads import dyad_summaries
+from detente.analysis.dyads import dyad_summaries, weekly_index
 from detente.errors import RequestError
 from detente.records import EventType, Status
 from detente.report.html import LINK_SCHEMES, render_report
@@ -38,9 +38,10 @@ from detente.web.auth import reader
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Token | None, Depends(reader)]
 OVERVIEW_PAIRS = 30  # pairs listed on the overview
-SPARK_PAIRS = 20  # of which this many get their trend drawn (each is one analysis)
-SPARK_DAYS = 182  # the trend drawn: the weekly index over the half-year to the pair's index day
+SPARK_PAIRS = 20  # of which this many get their trend drawn (from the summary table)
+SPARK_DAYS = 182  # the trend drawn: the weekly index over the half-year to the index day
 PAGE = 50
+REVIEWS_SHOWN = 50  # the latest reviews of an event listed on its page
 ASSETS = {"dashboard.css": "text/css", "dashboard.js": "text/javascript"}
 FILTERS = ("dyad", "actor", "type", "status", "since", "until", "q")
 
@@ -80,15 +81,25 @@ def asset(name: str) -> Response:
     return Response(body, media_type=ASSETS[name], headers={"Cache-Control": "max-age=3600"})
 
 
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """No icon: an empty answer, so a browser's own request for one is no error in its console."""
+    return Response(status_code=204, headers={"Cache-Control": "max-age=86400"})
+
+
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request, _: Reader) -> HTMLResponse:
     store = context(request).store
+    found = dyad_summaries(store)[:OVERVIEW_PAIRS]
+    lines: dict[tuple[str, str], list[float]] = {}
+    if found:  # every pair is summarised as of the same day
+        as_of = found[0].as_of
+        drawn = [s.dyad for s in found[:SPARK_PAIRS]]
+        lines = weekly_index(store, drawn, as_of - dt.timedelta(days=SPARK_DAYS), as_of)
     rows = []
-    for n, summary in enumerate(dyad_summaries(store)[:OVERVIEW_PAIRS]):
+    for summary in found:
         row = summary.row()
-        recent = summary.as_of - dt.timedelta(days=SPARK_DAYS)
-        weeks = analyse(store, summary.dyad, since=recent).weeks if n < SPARK_PAIRS else []
-        row["spark"] = sparkline([w.index for w in weeks], label=f"weekly index {row['dyad']}")
+        row["spark"] = sparkline(lines.get(summary.dyad, []), label=f"weekly index {row['dyad']}")
         rows.append(row)
     return _page("overview.html", title="Tension between states", rows=rows, counts=store.counts())
 
@@ -173,10 +184,38 @@ def incident_view(request: Request, _: Reader, incident_id: str) -> HTMLResponse
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
 def event_view(request: Request, _: Reader, event_id: str) -> HTMLResponse:
-    found = event(context(request).store, event_id)
+    from detente.store.reviews import list_reviews
+
+    store = context(request).store
+    found = event(store, event_id)
     body = json.dumps(found, indent=2, ensure_ascii=False)
-    return _page("event.html", title=f"Event {event_id}", ident=event_id, body=body,
-                 incident=found.get("incident_id"))  # fmt: skip
+    return _page(
+        "event.html", title=f"Event {event_id}", ident=event_id, body=body,
+        incident=found.get("incident_id"), current=found, wrong=bool(found.get("wrong")),
+        dyads=_pairs(found.get("coded") or found, found), types=[t.value for t in EventType],
+        statuses=[s.value for s in Status],
+        reviews=[r.row() for r in list_reviews(store, target=event_id)][-REVIEWS_SHOWN:],
+    )  # fmt: skip
+
+
+def _country(code: str) -> bool:
+    import pycountry
+
+    return len(code) == 3 and pycountry.countries.get(alpha_3=code) is not None
+
+
+def _pairs(*records: dict[str, Any]) -> list[str]:
+    """The country pairs of the records (as coded and as reviewed), for links to their pages."""
+    out: list[str] = []
+    for record in records:
+        sides = [{m["code"] for m in record.get(k) or [] if _country(str(m["code"]))}
+                 for k in ("actor", "recipient")]  # fmt: skip
+        for a in sorted(sides[0]):
+            for b in sorted(sides[1]):
+                pair = "-".join(sorted((a, b)))
+                if a != b and pair not in out:
+                    out.append(pair)
+    return out
 
 
 @router.get("/alerts", response_class=HTMLResponse)

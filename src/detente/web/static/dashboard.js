@@ -1,5 +1,7 @@
-// detente dashboard: the one script of the pages. A search box with data-filter="ID" hides the
-// rows of table ID that do not contain its words.
+// detente dashboard: the one script of the pages.
+// - A search box with data-filter="ID" hides the rows of table ID that do not contain its words.
+// - The review form of an event page (form#review) posts the reviewer's correction to the API
+//   with the reviewer's token, kept for the tab's session only, and says what became of it.
 document.addEventListener('DOMContentLoaded', function () {
   document.querySelectorAll('input[data-filter]').forEach(function (box) {
     var table = document.getElementById(box.getAttribute('data-filter'));
@@ -12,4 +14,66 @@ document.addEventListener('DOMContentLoaded', function () {
       });
     });
   });
+  var form = document.getElementById('review');
+  if (form) { reviewForm(form); }
 });
+
+function codes(text) {
+  return text.split(/[\s;,]+/).filter(function (c) { return c; }).map(function (c) {
+    return c.toUpperCase();
+  });
+}
+
+function reviewBody(form) {
+  var body = { comment: form.elements.comment.value.trim() };
+  if (form.elements.wrong.checked) {
+    body.wrong = true;
+    return body;
+  }
+  ['event', 'status', 'date'].forEach(function (name) {
+    var value = form.elements[name].value.trim();
+    if (value) { body[name] = value; }
+  });
+  ['actor', 'recipient'].forEach(function (name) {
+    var given = codes(form.elements[name].value);
+    if (given.length) { body[name] = given; }
+  });
+  return body;
+}
+
+function reviewForm(form) {
+  var result = document.getElementById('review-result');
+  var token = form.elements.token;
+  try { token.value = window.sessionStorage.getItem('detente-token') || ''; } catch (e) { /* private mode */ }
+  form.addEventListener('submit', function (submitted) {
+    submitted.preventDefault();
+    var body = reviewBody(form);
+    if (!body.wrong && Object.keys(body).length === 1) {
+      result.textContent = 'Nothing to change: tick "wrong" or choose what to change.';
+      return;
+    }
+    try { window.sessionStorage.setItem('detente-token', token.value); } catch (e) { /* private mode */ }
+    result.textContent = 'Storing…';
+    var url = '/api/v1/events/' + encodeURIComponent(form.getAttribute('data-event')) + '/reviews';
+    fetch(url, {
+      method: 'POST',
+      headers: { 'Authorization': 'Bearer ' + token.value.trim(), 'Content-Type': 'application/json' },
+      body: JSON.stringify(body)
+    }).then(function (answer) {
+      return answer.json().then(function (data) { return { ok: answer.ok, data: data }; });
+    }).then(function (got) {
+      if (got.ok) {
+        result.textContent = 'Review ' + got.data.id + ' stored (' + got.data.action + ').';
+        result.className = 'done';
+        window.setTimeout(function () { window.location.reload(); }, 800);
+      } else {
+        var error = got.data && got.data.error ? got.data.error : { status: '?', detail: 'refused' };
+        result.textContent = 'Not stored (' + error.status + '): ' + error.detail;
+        result.className = 'refused';
+      }
+    }).catch(function () {
+      result.textContent = 'Not stored: the server did not answer.';
+      result.className = 'refused';
+    });
+  });
+}
