@@ -185,10 +185,16 @@ def _fire(store: Store, rule: Rule) -> list[tuple[str, dt.date, str, tuple[Point
             since, until = default_range(points)
             buckets = daily(points, since, until)
             if rule.index_above is not None:
-                previous = 0.0
+                # a rise above the line fires on the first day above it that brings incidents:
+                # an index drifting up only as cooperation fades has no report to show
+                armed = rule.index_above >= 0.0
                 for bucket in buckets:
-                    if previous <= rule.index_above < bucket.index:
-                        evidence = tuple(p for p in points if p.date == bucket.date)
+                    if bucket.index <= rule.index_above:
+                        armed = True
+                        continue
+                    evidence = tuple(p for p in points if p.date == bucket.date)
+                    if armed and evidence:
+                        armed = False
                         out.append(
                             (
                                 f"index:{bucket.date}",
@@ -197,7 +203,6 @@ def _fire(store: Store, rule: Rule) -> list[tuple[str, dt.date, str, tuple[Point
                                 evidence,
                             )
                         )
-                    previous = bucket.index
             if rule.surge:
                 for surge in surges(weekly(buckets), points):
                     out.append(

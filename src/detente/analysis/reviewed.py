@@ -87,8 +87,12 @@ def reviewed_points(
             continue
         kind = (record["event"], _codes(record["actor"]), _codes(record["recipient"]))
         same_kind = kind == (coded["event"], _codes(coded["actor"]), _codes(coded["recipient"]))
+        # an event whose type or parties a review changed leaves its incident for one of its
+        # own, named apart from the coder's (whose name may come from this very event)
         key = reviewed.groups.get(row["id"]) or (
-            row["incident_id"] if same_kind and row["incident_id"] else incident_id(row["id"])
+            row["incident_id"]
+            if same_kind and row["incident_id"]
+            else incident_id(f"reviewed:{row['id']}")
         )
         start, _ = bounds(record["date"])
         member = {**row, **record}  # the record's (reviewed) values over the row's
