@@ -273,7 +273,7 @@ def test_analysis_dyads_sorts_are_the_command_s_choices() -> None:
     import click
 
     from detente.analysis.dyads import SORTS
-    from detente.cli import dyads as command
+    from detente.cli_analysis import dyads as command
 
     (sort,) = [p for p in command.params if p.name == "sort"]
     assert isinstance(sort.type, click.Choice) and tuple(sort.type.choices) == SORTS
