@@ -198,3 +198,16 @@ def test_pipeline_what_is_discussed_is_no_counterpart(res: Resources) -> None:
     (event,) = find(extract_text(text, res, published=PUB), "CONSULT")
     assert {a["code"] for a in event["actor"]} == {"POL", "LTU"}
     assert "RUS" not in {r["code"] for r in event["recipient"]}
+
+
+def test_pipeline_a_run_on_sentence_is_cut_and_said_to_be(res: Resources) -> None:
+    from detente.nlp.model import MAX_SENTENCE_TOKENS
+
+    clause = "Belarus moved troops to the border and Ukraine called the drills a threat"
+    text = " ".join([clause] * 80)  # about 1,100 words and no stop: one "sentence" to a splitter
+    coded = code_document(Document(id="r", text=text, published=dt.date(2024, 7, 1)), res)
+    assert len(coded.sentences) > 1 and coded.dropped["sentence-cut"] == len(coded.sentences) - 1
+    assert all(len(s.text.split()) <= MAX_SENTENCE_TOKENS for s in coded.sentences)
+    # cut where the text allows (before "and"), never inside a word
+    assert all(s.text.split()[0] in ("Belarus", "and") for s in coded.sentences)
+    assert find(coded.events, "MOBILIZE", actor="BLR")

@@ -24,6 +24,7 @@ def build_light(nlp: Language) -> Language:
     light = spacy.blank("en", vocab=nlp.vocab)
     light.add_pipe("detente_paragraphs")
     light.add_pipe("sentencizer")
+    light.add_pipe("detente_long_sentences")
     light.max_length = 12_000_000
     return light
 

@@ -50,6 +50,42 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     return doc
 
 
+MAX_SENTENCE_TOKENS = 120  # a longer run without a stop is cut (see cap_sentences)
+_CUT_AFTER = frozenset({",", ";", ":", "—", "–", "-", ")"})
+_CUT_BEFORE = frozenset({"and", "but", "while", "whereas", "as", "after", "before", "when"})
+CUT_KEY = "detente_sentence_cuts"
+
+
+@Language.component("detente_long_sentences", assigns=["token.is_sent_start"])
+def cap_sentences(doc: Doc) -> Doc:
+    """A run-on "sentence" (a list, a transcript, text with no stops) is cut into pieces of at
+    most ``MAX_SENTENCE_TOKENS`` tokens, each at its last comma, semicolon, dash or conjunction
+    in the second half of the window (else at the window's end), so that coding a sentence costs
+    the same whatever the text's length. The number of cuts is kept in the doc's ``user_data``
+    (``CUT_KEY``) for the coder to report."""
+    cuts = 0
+    start = 0
+    for token in doc:
+        if token.is_sent_start:
+            start = token.i
+        elif token.i - start >= MAX_SENTENCE_TOKENS:
+            low = start + MAX_SENTENCE_TOKENS // 2
+            cut = next(
+                (
+                    j
+                    for j in range(token.i, low, -1)
+                    if doc[j - 1].text in _CUT_AFTER or doc[j].lower_ in _CUT_BEFORE
+                ),
+                token.i,
+            )
+            doc[cut].is_sent_start = True
+            start = cut
+            cuts += 1
+    if cuts:
+        doc.user_data[CUT_KEY] = cuts
+    return doc
+
+
 class ActorMatcher:
     """Marks knowledge-base names as ACTOR entities (the span id is the knowledge-base key).
     A PhraseMatcher over exact spellings; the longest match wins; other entities it overlaps

@@ -30,7 +30,14 @@ from detente.nlp.detector import Detector, load_detector, triggers
 from detente.nlp.events import Candidate, Coder
 from detente.nlp.gate import Gate, build_gate, build_light
 from detente.nlp.learned import RULE_SUPPORT, Detected, Reading, code_detected
-from detente.nlp.model import DEFAULT_MODEL, ActorMatcher, EntityIndex, load_nlp
+from detente.nlp.model import (
+    CUT_KEY,
+    DEFAULT_MODEL,
+    MAX_SENTENCE_TOKENS,
+    ActorMatcher,
+    EntityIndex,
+    load_nlp,
+)
 from detente.nlp.places import border_location, place_of
 from detente.nlp.when import current, date_headline, date_owners, event_date, reference_date
 from detente.ontology import Lexicon, Ontology, load_lexicon, load_ontology
@@ -311,6 +318,9 @@ def _code_parsed(
         if resolved:
             narrative = resolved[-1]
     events = date_headline(events, [s for s, _ in sentences])
+    if cuts := int(light.user_data.get(CUT_KEY, 0)):
+        dropped["sentence-cut"] += cuts
+        log.info("%s: %d run-on sentences cut at %d tokens", doc.id, cuts, MAX_SENTENCE_TOKENS)
     if not events:
         dropped["document-without-event"] += 1
     return Coded(
