@@ -6,14 +6,10 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from detente.geo.outlines import load_outlines
@@ -21,7 +17,7 @@ from detente.nlp.pipeline import Resources
 from detente.store import Store
 from detente.store.tokens import create_token
 from tests.test_report import _open, chromium  # noqa: F401  (the fixture)
-from tests.web import app_over, bearer, call, copied_store
+from tests.web import app_over, bearer, call, copied_store, serving
 
 pytestmark = pytest.mark.slow
 EVIL = {
@@ -106,24 +102,8 @@ def test_web_pages_private_reads_need_a_token(evil_store: Store) -> None:
 
 @pytest.fixture(scope="module")
 def server(demo_db: Path) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "detente.cli", "serve", "--db", f"sqlite:///{demo_db}",
-               "--port", str(port)]  # fmt: skip
-    process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                httpx.get(base + "/api/v1/")
-                break
-            except httpx.ConnectError:
-                time.sleep(0.1)
+    with serving(f"sqlite:///{demo_db}") as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.mark.parametrize("size", ["1280,900", "390,844"], ids=["desktop", "phone"])

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import String, and_, func, or_, select, type_coerce
 
 from detente.analysis.data import span_days
-from detente.analysis.series import HALF_LIFE_DAYS
+from detente.analysis.series import DECAY
 from detente.store import Store
 from detente.store.schema import dyad_days, dyad_totals
 
@@ -111,7 +111,6 @@ def _spreads(store: Store, where: Any) -> list[tuple[str, str, Spread]]:
 def _index(rows: Iterable[Spread], day: dt.date) -> float:
     """The tension index on ``day`` from summary rows: each day of a row's spread adds its net
     hostility decayed by the days since (a geometric sum, in closed form)."""
-    decay = 0.5 ** (1 / HALF_LIFE_DAYS)
     on = day.toordinal()
     total = 0.0
     for first, span, net in rows:
@@ -119,7 +118,7 @@ def _index(rows: Iterable[Spread], day: dt.date) -> float:
             continue
         counted = min(span, on - first + 1)  # the days of the spread up to ``day``
         last = first + counted - 1
-        total += net * decay ** (on - last) * (1 - decay**counted) / (1 - decay)
+        total += net * DECAY ** (on - last) * (1 - DECAY**counted) / (1 - DECAY)
     return total
 
 
@@ -210,11 +209,10 @@ def _weeks(rows: list[Spread], start: dt.date, since: dt.date, until: dt.date) -
     for begins, span, per_day in rows:
         for on in range(max(begins, first), min(begins + span - 1, last) + 1):
             net[on - first] += per_day
-    decay = 0.5 ** (1 / HALF_LIFE_DAYS)
     index = 0.0
     out: list[float] = []
     for offset, value in enumerate(net):
-        index = index * decay + value
+        index = index * DECAY + value
         day = start + dt.timedelta(days=offset)
         if day >= since and (day.weekday() == 6 or day == until):
             out.append(index)

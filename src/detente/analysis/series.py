@@ -44,36 +44,62 @@ class Bucket:
     by_quad: dict[int, float] = field(default_factory=dict)
 
 
+DECAY = 0.5 ** (1 / HALF_LIFE_DAYS)  # what a day's net hostility keeps of itself a day later
+
+
+def spread(
+    buckets: list[Bucket],
+    first: dt.date,
+    span: int,
+    kind: tuple[str, int],
+    incidents: float,
+    hostility: float,
+    cooperation: float,
+) -> float:
+    """Spread incidents of one type and quad class (``kind``) dated from ``first`` over ``span``
+    days evenly into the day ``buckets`` (consecutive, non-empty); returns the net hostility of
+    the days before the first bucket, decayed to it (what the index carries in)."""
+    start, end = buckets[0].date, buckets[-1].date
+    event, quad = kind
+    share, hostile, cooperative = incidents / span, hostility / span, cooperation / span
+    carried = 0.0
+    for offset in range(span):
+        day = first + dt.timedelta(days=offset)
+        if day < start:
+            carried += (hostile - cooperative) * DECAY ** (start - day).days
+            continue
+        if day > end:
+            break
+        bucket = buckets[(day - start).days]
+        bucket.events += share
+        bucket.by_type[event] = bucket.by_type.get(event, 0.0) + share
+        bucket.by_quad[quad] = bucket.by_quad.get(quad, 0.0) + share
+        bucket.hostility += hostile
+        bucket.cooperation += cooperative
+    return carried
+
+
+def with_index(buckets: list[Bucket], carried: float) -> list[Bucket]:
+    """The buckets with their tension index: yesterday's decayed, plus the day's net hostility,
+    starting from what is ``carried`` in from before."""
+    index = carried
+    for bucket in buckets:
+        index = index * DECAY + bucket.hostility - bucket.cooperation
+        bucket.index = index
+    return buckets
+
+
 def daily(points: Iterable[Point], since: dt.date, until: dt.date) -> list[Bucket]:
     """One bucket per day from ``since`` to ``until`` (inclusive)."""
     days = (until - since).days + 1
     buckets = [Bucket(since + dt.timedelta(days=i)) for i in range(days)]
     carried = 0.0  # the index carried in from before ``since``
-    decay = 0.5 ** (1 / HALF_LIFE_DAYS)
     for point in points:
-        share = 1.0 / point.span_days
-        w = weight(point) * share
-        for offset in range(point.span_days):
-            day = point.date + dt.timedelta(days=offset)
-            net = -point.intensity * w
-            if day < since:
-                carried += net * decay ** (since - day).days
-                continue
-            if day > until:
-                break
-            bucket = buckets[(day - since).days]
-            bucket.events += share
-            bucket.by_type[point.event] = bucket.by_type.get(point.event, 0.0) + share
-            bucket.by_quad[point.quad] = bucket.by_quad.get(point.quad, 0.0) + share
-            if point.intensity < 0:
-                bucket.hostility += -point.intensity * w
-            else:
-                bucket.cooperation += point.intensity * w
-    index = carried
-    for bucket in buckets:
-        index = index * decay + bucket.hostility - bucket.cooperation
-        bucket.index = index
-    return buckets
+        w = weight(point)
+        hostility, cooperation = max(-point.intensity, 0.0) * w, max(point.intensity, 0.0) * w
+        kind = (point.event, point.quad)
+        carried += spread(buckets, point.date, point.span_days, kind, 1.0, hostility, cooperation)
+    return with_index(buckets, carried)
 
 
 def weekly(buckets: list[Bucket]) -> list[Bucket]:

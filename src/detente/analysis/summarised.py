@@ -19,7 +19,7 @@ import datetime as dt
 from sqlalchemy import and_, select
 
 from detente.analysis.data import Point, dyad_points, span_days
-from detente.analysis.series import HALF_LIFE_DAYS, Bucket, weekly
+from detente.analysis.series import Bucket, spread, weekly, with_index
 from detente.analysis.turns import Surge, Turn, surges, turning_points
 from detente.store import Store
 from detente.store.schema import dyad_type_days
@@ -63,29 +63,12 @@ def summary_days(
     start = since or min(r.day for r, _ in rows)
     end = until or max(r.day + dt.timedelta(days=span - 1) for r, span in rows)
     buckets = [Bucket(start + dt.timedelta(days=i)) for i in range((end - start).days + 1)]
-    decay = 0.5 ** (1 / HALF_LIFE_DAYS)
-    carried = 0.0  # the index carried in from before ``start``
-    for row, span in rows:
-        share = row.incidents / span
-        hostility, cooperation = row.hostility / span, row.cooperation / span
-        for offset in range(span):
-            day = row.day + dt.timedelta(days=offset)
-            if day < start:
-                carried += (hostility - cooperation) * decay ** (start - day).days
-                continue
-            if day > end:
-                break
-            bucket = buckets[(day - start).days]
-            bucket.events += share
-            bucket.by_type[row.event] = bucket.by_type.get(row.event, 0.0) + share
-            bucket.by_quad[row.quad_code] = bucket.by_quad.get(row.quad_code, 0.0) + share
-            bucket.hostility += hostility
-            bucket.cooperation += cooperation
-    index = carried
-    for bucket in buckets:
-        index = index * decay + bucket.hostility - bucket.cooperation
-        bucket.index = index
-    return buckets
+    carried = sum(
+        spread(buckets, row.day, span, (row.event, row.quad_code), row.incidents,
+               row.hostility, row.cooperation)
+        for row, span in rows
+    )  # fmt: skip
+    return with_index(buckets, carried)
 
 
 def summary_turns(

@@ -17,7 +17,7 @@ from spacy.tokens import Span, Token
 
 from detente.nlp.attribution import decide_status, frame
 from detente.nlp.borders import BORDER_LEMMAS
-from detente.nlp.candidate import is_country
+from detente.nlp.candidate import codes_of, is_country
 from detente.nlp.conventions import promised
 from detente.nlp.detector import WordTag
 from detente.nlp.events import (
@@ -280,16 +280,14 @@ def code_detected(
             # party the knowledge base resolves, it speaks over the parse rules (measured on dev:
             # actor F1 0.72 -> 0.75 over keeping a lexicon rule's arguments)
             _with_tagged_arguments(coder, sent, candidate, roles, item)
-        if candidate.status == Status.ALLEGED or (
-            candidate.status not in GRAMMAR_STATUSES and item.status == Status.ALLEGED
-        ):
+        if candidate.status not in GRAMMAR_STATUSES:
+            candidate.status = item.status
+        if candidate.status == Status.ALLEGED:
             _not_the_claimant(candidate, parsed_actors)
         if not candidate.recipients:
             _unnamed_target(coder, token, candidate, sent)
         if item.mode is not None:
             candidate.mode = item.mode
-        if candidate.status not in GRAMMAR_STATUSES:
-            candidate.status = item.status
         # the corpus marks the act promised (CONSULT, planned); PLOVER codes the promise
         candidate.event, candidate.mode = promised(
             candidate.event, candidate.mode, candidate.status
@@ -327,22 +325,20 @@ def one_per_happening(coded: list[Candidate]) -> list[Candidate]:
     targets of both."""
     out: list[Candidate] = []
     for candidate in sorted(coded, key=lambda c: -c.confidence):
-        codes = {m.entity.code for m in candidate.recipients}
+        codes = codes_of(candidate.recipients)
         kept = next(
             (
                 k
                 for k in out
-                if (k.event, k.status) == (candidate.event, candidate.status)
-                and {m.entity.code for m in k.actors} == {m.entity.code for m in candidate.actors}
-                and (codes <= (named := {m.entity.code for m in k.recipients}) or named <= codes)
+                if _same_act(k, candidate)
+                and (codes <= (named := codes_of(k.recipients)) or named <= codes)
             ),
             None,
         )
         if kept is None:
             out.append(candidate)
-            continue
-        named = {m.entity.code for m in kept.recipients}
-        kept.recipients += [m for m in candidate.recipients if m.entity.code not in named]
+        else:
+            _take_targets(kept, candidate)
     chosen = {id(c) for c in out}
     return _one_per_phrase([c for c in coded if id(c) in chosen])
 
@@ -350,27 +346,34 @@ def one_per_happening(coded: list[Candidate]) -> list[Candidate]:
 def _one_per_phrase(coded: list[Candidate]) -> list[Candidate]:
     """A trigger that completes another of the same type, status and actors ("would keep
     strengthening its border", "began moving troops") is one act with it: the surer one is kept,
-    with the targets of both."""
-    out = list(coded)
+    with the targets and words of both."""
+    dropped: set[int] = set()
     for low in coded:
-        head = low.trigger.head
         if low.trigger.dep_ != "xcomp":
             continue
         for high in coded:
             if (
                 high is not low
-                and high in out
-                and low in out
-                and high.trigger.i == head.i
-                and (high.event, high.status) == (low.event, low.status)
-                and {m.entity.code for m in high.actors} == {m.entity.code for m in low.actors}
+                and not {id(high), id(low)} & dropped
+                and high.trigger.i == low.trigger.head.i
+                and _same_act(high, low)
             ):
                 keep, drop = (high, low) if high.confidence >= low.confidence else (low, high)
-                codes = {m.entity.code for m in keep.recipients}
-                keep.recipients += [m for m in drop.recipients if m.entity.code not in codes]
+                _take_targets(keep, drop)
                 keep.words = [*keep.words, *(t for t in drop.words if t not in keep.words)]
-                out.remove(drop)
-    return out
+                dropped.add(id(drop))
+    return [c for c in coded if id(c) not in dropped]
+
+
+def _same_act(a: Candidate, b: Candidate) -> bool:
+    """The same type, status and actors (by code)."""
+    return (a.event, a.status) == (b.event, b.status) and codes_of(a.actors) == codes_of(b.actors)
+
+
+def _take_targets(keep: Candidate, drop: Candidate) -> None:
+    """``keep`` faces the targets of ``drop`` too."""
+    named = codes_of(keep.recipients)
+    keep.recipients += [m for m in drop.recipients if m.entity.code not in named]
 
 
 def _part_of(token: Token, event: EventType, coded: list[Candidate]) -> bool:
