@@ -115,13 +115,17 @@ def test_learned_a_planned_visit_is_a_promise_planned_and_dated_forward(res: Res
     assert not find(events, "CONSULT")
 
 
-def test_learned_promised_aid_is_agree_but_a_promised_withdrawal_keeps_its_type(
+def test_learned_promised_aid_is_agree_and_a_promised_withdrawal_a_concession(
     res: Resources,
 ) -> None:
     aid = _events("Japan will provide $50 million in emergency aid to Sudan.", res)
     assert find(aid, "AGREE", actor="JPN") and not find(aid, "AID")
-    # PLOVER leaves a future RETREAT or CONCEDE as it is
-    assert promised(EventType.RETREAT, "withdraw", Status.PLANNED) == (
+    # PLOVER: an announced retreat is a concession; a promised concession stays one
+    pullback = _events("Israel said it would withdraw its troops from Jenin next week.", res)
+    assert find(pullback, "CONCEDE", actor="ISR") and not find(pullback, "RETREAT")
+    assert promised(EventType.RETREAT, "withdraw", Status.PLANNED) == (EventType.CONCEDE, None)
+    assert promised(EventType.CONCEDE, None, Status.PLANNED) == (EventType.CONCEDE, None)
+    assert promised(EventType.RETREAT, "withdraw", Status.ASSERTED) == (
         EventType.RETREAT,
         "withdraw",
     )
@@ -255,3 +259,20 @@ def test_learned_weapons_sent_to_a_border_are_a_mobilisation_not_aid(res: Resour
     assert find(events, "MOBILIZE", actor="BLR") and not find(events, "AID")
     aid = _events("Japan sent 30 tonnes of medical supplies to Ukraine.", res)
     assert find(aid, "AID", actor="JPN")
+
+
+def test_learned_a_person_introduced_with_title_and_country_is_known_by_name_later(
+    res: Resources,
+) -> None:
+    # neither is in the knowledge base: the first mention's cues ("Kenyan President") give the
+    # country, and the name alone later in the document stands for the same person
+    text = (
+        "Kenyan President William Ruto met Ethiopian Prime Minister Abiy Ahmed in Nairobi on "
+        "Tuesday, days after Egypt accused Ethiopia of filling the dam without a deal. Egypt has "
+        "asked Ethiopia to stop. Ruto later criticised Abiy over the dam."
+    )
+    events = _events(text, res)
+    assert find(events, "CONSULT", actor="KEN", recipient="ETH")
+    (criticism,) = find(events, "ACCUSE", actor="KEN")
+    assert criticism["actor"][0]["text"] == "Ruto"
+    assert [m["code"] for m in criticism["recipient"]] == ["ETH"]

@@ -182,6 +182,9 @@ class Resolver:
         entry = self.entry(token)
         if entry is not None:
             return self._named(token, entry, sent)
+        introduced = self._introduced(token, sent)
+        if introduced:
+            return introduced
         agent = self._agent(token, sent)
         if agent:
             return agent
@@ -285,7 +288,30 @@ class Resolver:
             code = self.ctx.main_country()  # "Senator Mark Kelly" in a story about one country
         if sector is None or code is None:
             return []
-        return [self.mention(phrase, Entity(code, sector, phrase.text), sent)]
+        names = [
+            t
+            for t in phrase
+            if t.pos_ == "PROPN"
+            and t.text[:1].isupper()
+            and len(t.text) >= 3
+            and self.agent_sector(t) is None
+            and self.country_of(t) is None
+        ]
+        entity = Entity(code, sector, " ".join(t.text for t in names) or phrase.text)
+        if names:
+            self.ctx.introduce((t.text for t in names), entity)
+        return [self.mention(phrase, entity, sent)]
+
+    def _introduced(self, token: Token, sent: Span) -> list[ActorMention]:
+        """A person named earlier in the document with a title and a country, now by a name
+        alone ("Petro", "Abiy")."""
+        entity = self.ctx.named.get(token.lower_)
+        if entity is None or token.pos_ != "PROPN":
+            return []
+        left = token.i
+        while left - 1 >= sent.start and self.doc[left - 1].pos_ == "PROPN":
+            left -= 1
+        return [self.mention(self.doc[left : token.i + 1], entity, sent)]
 
     def _residence(self, group: Token) -> str | None:
         """An ethnic group is coded to the state it lives in when the text names it ("ethnic

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from detente.actors import KnowledgeBase
-from detente.records import ActorMention
+from detente.records import ActorMention, Entity
 
 
 @dataclass
@@ -27,6 +27,9 @@ class Context:
     towns: Mapping[str, str] = field(default_factory=dict)  # lower-case place name → ISO3
     mentioned: Counter[str] = field(default_factory=Counter)  # country → mentions so far
     story: Counter[str] = field(default_factory=Counter)  # country → mentions in the whole text
+    # people the knowledge base does not know, by each of their names, as first introduced
+    # ("Colombian President Gustavo Petro": later "Petro" is he)
+    named: dict[str, Entity] = field(default_factory=dict)
 
     def remember(self, mentions: Iterable[ActorMention]) -> None:
         for mention in mentions:
@@ -40,6 +43,12 @@ class Context:
                     self.countries.remove(entity.code)
                 self.countries.append(entity.code)
                 self.mentioned[entity.code] += 1
+
+    def introduce(self, names: Iterable[str], entity: Entity) -> None:
+        """A person first named with a title and a country: the names alone stand for them
+        later in the document (the first introduction of a name holds)."""
+        for name in names:
+            self.named.setdefault(name.lower(), entity)
 
     def pair(self) -> list[str]:
         return self.countries[-2:] if len(self.countries) >= 2 else []

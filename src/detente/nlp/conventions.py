@@ -38,10 +38,14 @@ from detente.records import ActorMention, EventType, Status
 
 def promised(event: EventType, mode: str | None, status: Status) -> tuple[EventType, str | None]:
     """PLOVER's future convention: cooperation told as to come ("will visit Albania in June",
-    "will provide 25,000 tons of food aid") is a promise, coded AGREE; a promised retreat or
-    concession keeps its own type. The status stays ``planned``."""
+    "will provide 25,000 tons of food aid") is a promise, coded AGREE; an announced retreat
+    ("would withdraw troops", "will release the hostages") is a concession, CONCEDE (manual,
+    CONCEDE and RETREAT sections); a promised concession stays one. The status stays
+    ``planned``."""
     if status == Status.PLANNED and event in PROMISABLE:
         return EventType.AGREE, None
+    if status == Status.PLANNED and event == EventType.RETREAT:
+        return EventType.CONCEDE, None
     return event, mode
 
 
@@ -135,10 +139,8 @@ class Conventions:
     ) -> tuple[EventType, str | None, Status]:
         """PLOVER's coding conventions: what a rule's event becomes given its status and
         company (a promised retreat is a concession, a refused one a rejection ...)."""
-        if event == EventType.RETREAT and status == Status.PLANNED:
-            event, mode = EventType.CONCEDE, None  # PLOVER: a promised retreat is a concession
-        elif event in PROMISABLE and status == Status.PLANNED:
-            event, mode = promised(event, mode, status)
+        if event in (*PROMISABLE, EventType.RETREAT) and status == Status.PLANNED:
+            event, mode = promised(event, mode, status)  # PLOVER's future convention
         elif event == EventType.ASSAULT and status == Status.PLANNED and preparing(token):
             event, mode = EventType.MOBILIZE, None  # getting ready to attack is mobilisation
         elif event == EventType.ASSAULT and status == Status.PLANNED and fr.ordered_by is None:
