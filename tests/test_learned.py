@@ -276,3 +276,26 @@ def test_learned_a_person_introduced_with_title_and_country_is_known_by_name_lat
     (criticism,) = find(events, "ACCUSE", actor="KEN")
     assert criticism["actor"][0]["text"] == "Ruto"
     assert [m["code"] for m in criticism["recipient"]] == ["ETH"]
+
+
+def test_learned_an_offer_to_cooperate_is_agree_and_made(res: Resources) -> None:
+    # PLOVER AGREE: "offer ... or otherwise indicate willingness"; the offer has been made
+    events = _events(
+        "Azerbaijan said on Monday it was ready to release the remaining Armenian detainees.", res
+    )
+    (offer,) = find(events, "AGREE", actor="AZE", recipient="ARM")
+    assert offer["status"] == "asserted"
+    assert not find(events, "RETREAT") and not find(events, "CONCEDE")
+
+
+def test_the_argument_tagger_reads_a_documents_triggers_together(res: Resources) -> None:
+    assert res.detector is not None and res.detector.roles is not None
+    roles = res.detector.roles
+    text = "Russia accused Ukraine on Monday of shelling the border town of Belgorod."
+    asks = [(text, (7, 14)), (text, (35, 43))]  # "accused", "shelling"
+    together = roles.arguments_of(asks)
+    alone = [roles.arguments(t, trigger) for t, trigger in asks]
+    assert together == alone  # one reading per trigger, in order, as when read one at a time
+    (actor,), (recipient,) = together[0]
+    assert (text[slice(*actor)], text[slice(*recipient)]) == ("Russia", "Ukraine")
+    assert roles.arguments_of([]) == []

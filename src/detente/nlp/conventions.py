@@ -49,6 +49,25 @@ def promised(event: EventType, mode: str | None, status: Status) -> tuple[EventT
     return event, mode
 
 
+# Words that offer or commit to what their complement says ("is willing to withdraw", "offered
+# to host talks", "agreed to resign"): PLOVER's AGREE ("agree to, offer, promise, or otherwise
+# indicate willingness or commitment to cooperate").
+OFFERING = frozenset(
+    {"willing", "ready", "prepared", "offer", "agree", "promise", "pledge", "commit"}
+)
+OFFERED = frozenset({*PROMISABLE, EventType.RETREAT, EventType.CONCEDE})
+
+
+def offered(token: Token, event: EventType) -> bool:
+    """Whether a cooperative act is only offered or committed to by the word governing it."""
+    if event not in OFFERED or token.dep_ != "xcomp":
+        return False
+    head = token.head
+    return head.lemma_.lower() in OFFERING or (
+        head.lemma_.lower() == "be" and any(c.lemma_.lower() in OFFERING for c in head.children)
+    )
+
+
 def linked(a: Token, b: Token) -> bool:
     """Whether b is a step of the same course of action as a: its purpose or a coordinated or
     accompanying act ("opened fire to disperse demonstrators, killing one and arresting 12")."""

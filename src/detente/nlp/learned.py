@@ -11,14 +11,14 @@ not applied: the detector learnt types from a corpus coded by them.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
 from detente.nlp.attribution import decide_status, frame
 from detente.nlp.borders import BORDER_LEMMAS
 from detente.nlp.candidate import codes_of, is_country
-from detente.nlp.conventions import promised
+from detente.nlp.conventions import offered, promised
 from detente.nlp.detector import WordTag
 from detente.nlp.events import (
     GENERIC_SLOTS,
@@ -29,7 +29,7 @@ from detente.nlp.events import (
     promised_targets,
     share_targets,
 )
-from detente.nlp.roles import RoleTagger
+from detente.nlp.roles import Arguments, RoleTagger
 from detente.nlp.syntax import ARMS
 from detente.ontology import Rule
 from detente.records import ActorMention, Entity, EventType, Status
@@ -70,6 +70,9 @@ class Reading:
 
     found: list[Detected]
     tags: list[WordTag]
+    # the argument tagger's reading of each trigger, by its span, when read ahead for the
+    # document (see pipeline._detect); else it is read when the trigger is coded
+    arguments: dict[tuple[int, int], Arguments] = field(default_factory=dict)
 
     def support(self, token: Token, sent: Span) -> float:
         """The detector's probability for the word a token starts in (tags are in order)."""
@@ -186,11 +189,18 @@ def _generic_party(coder: Coder, span: Span, sent: Span) -> list[ActorMention]:
 
 
 def _with_tagged_arguments(
-    coder: Coder, sent: Span, candidate: Candidate, roles: RoleTagger, item: Detected
+    coder: Coder,
+    sent: Span,
+    candidate: Candidate,
+    roles: RoleTagger,
+    item: Detected,
+    arguments: dict[tuple[int, int], Arguments],
 ) -> None:
     """Where the argument tagger names an actor or recipient (see _tagged), it replaces what the
     parse rules found."""
-    actor_spans, recipient_spans = roles.arguments(sent.text, (item.start, item.end))
+    actor_spans, recipient_spans = arguments.get((item.start, item.end)) or roles.arguments(
+        sent.text, (item.start, item.end)
+    )
     actors = _tagged(coder, sent, actor_spans)
     if actors:
         candidate.actors = actors
@@ -279,7 +289,7 @@ def code_detected(
             # the argument tagger read the sentence with this trigger marked; where it names a
             # party the knowledge base resolves, it speaks over the parse rules (measured on dev:
             # actor F1 0.72 -> 0.75 over keeping a lexicon rule's arguments)
-            _with_tagged_arguments(coder, sent, candidate, roles, item)
+            _with_tagged_arguments(coder, sent, candidate, roles, item, reading.arguments)
         if candidate.status not in GRAMMAR_STATUSES:
             candidate.status = item.status
         if candidate.status == Status.ALLEGED:
@@ -288,6 +298,14 @@ def code_detected(
             _unnamed_target(coder, token, candidate, sent)
         if item.mode is not None:
             candidate.mode = item.mode
+        if offered(token, candidate.event) and candidate.status not in GRAMMAR_STATUSES:
+            # "said it was willing to withdraw its troops": the offer is the event, and it has
+            # been made (PLOVER AGREE)
+            candidate.event, candidate.mode, candidate.status = (
+                EventType.AGREE,
+                None,
+                Status.ASSERTED,
+            )
         # the corpus marks the act promised (CONSULT, planned); PLOVER codes the promise
         candidate.event, candidate.mode = promised(
             candidate.event, candidate.mode, candidate.status

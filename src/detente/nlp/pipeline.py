@@ -216,6 +216,14 @@ def _detect(
         supported = max((t.p_event for t in tags), default=0.0) >= RULE_SUPPORT
         if here or (supported and res.gate.opens(span)):
             out[n][sentence.index] = Reading(here, tags)
+    roles = res.detector.roles
+    if roles is not None:  # each document's triggers read together (see RoleTagger.arguments_of)
+        text_of = {(n, s.index): masked[n][s.start : s.end] for n, s, _ in keys}
+        for n, readings in enumerate(out):
+            asks = [(i, d) for i, reading in readings.items() for d in reading.found]
+            read = roles.arguments_of([(text_of[(n, i)], (d.start, d.end)) for i, d in asks])
+            for (i, d), arguments in zip(asks, read, strict=True):
+                readings[i].arguments[(d.start, d.end)] = arguments
     return out
 
 
