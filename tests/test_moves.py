@@ -5,13 +5,16 @@ with many ties."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import random
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import insert
 
 import detente
 from detente.analysis import moves
@@ -21,8 +24,10 @@ from detente.analysis.frames import lagged_table, match_table
 from detente.analysis.reciprocity import lagged_response, matched_moves
 from detente.nlp.pipeline import Resources
 from detente.store import Store, summary
+from detente.store.incidents import dyads
 from detente.store.repository import MIGRATIONS, migrate
 from detente.store.reviews import review_event
+from detente.store.schema import incident_dyads, incidents
 from tests.web import app_over, call, copied_store
 
 D = dt.date
@@ -136,6 +141,57 @@ def test_moves_reciprocity_of_a_reviewed_pair_is_read_from_its_events(
         store.close()
 
 
+# (actors, recipients): incidents whose pair rows are several, each taken once by dyad_points
+SIDES = [("BLR", "UKR"), ("UKR", "BLR"), ("BLR;UKR", "BLR"), ("BLR;UKR", "UKR"), ("BLR;UKR", "POL"),
+         ("BLR;UKR", "BLR;UKR"), ("BLR;RUS", "UKR;POL"), ("UKR", "BLR;RUS")]  # fmt: skip
+KINDS = [("MOBILIZE", -6.5, 4), ("ACCUSE", -3.0, 3), ("AGREE", 2.5, 1), ("CONSULT", 2.5, 1)]
+
+
+def test_moves_incidents_of_many_sides_and_spans_count_as_in_dyad_points(tmp_path: Path) -> None:
+    """Incidents written straight into a store (as the analytics bench writes them): several
+    actors on a side, both sides acting together, moves both ways, month- and year-dated."""
+    rng = random.Random(5)
+    store = detente.open_store(f"sqlite:///{tmp_path / 'made.db'}")
+    try:
+        made, pairs = [], []
+        for n in range(600):
+            actors, recipients = rng.choice(SIDES)
+            event, intensity, quad = rng.choice(KINDS)
+            precision = rng.choice(["day"] * 8 + ["month", "year"])
+            day = D(2024, 1, 1) + dt.timedelta(days=rng.randrange(150))
+            day = {"day": day, "month": day.replace(day=1), "year": D(2024, 1, 1)}[precision]
+            ident = f"i{n:04d}"
+            made.append({
+                "id": ident, "event": event, "mode": None, "actor_codes": actors,
+                "recipient_codes": recipients, "date": day.isoformat(), "date_start": day,
+                "date_precision": precision, "status": rng.choice(["asserted", "alleged"]),
+                "intensity": intensity, "quad_code": quad, "n_events": 1, "n_documents": 1,
+                "n_sources": rng.choice([1, 1, 2, 3]), "first_reported": day,
+                "last_reported": day, "lead_event_id": f"e{n:04d}",
+            })  # fmt: skip
+            pairs += [{"incident_id": ident, "source": a, "target": b, "joint": joint,
+                       "date_start": day} for a, b, joint in dyads(actors, recipients)]  # fmt: skip
+        with store.engine.begin() as conn:
+            conn.execute(insert(incidents), made)
+            conn.execute(insert(incident_dyads), pairs)
+            summary.rebuild(conn)  # as the bench does after writing around the store
+            assert not summary.check(conn)
+        windows = [*WINDOWS, (D(2024, 2, 10), D(2024, 4, 20))]
+        for pair in (("BLR", "UKR"), ("UKR", "BLR")):
+            for since, until in windows:
+                got = moves.reciprocity(store, pair, since=since, until=until)
+                assert got == _full(store, pair, since, until), (pair, since, until)
+                first = since - dt.timedelta(days=31) if since else D(2000, 1, 1)
+                points = moves.pair_points(store, pair, since=first, until=until)
+                assert points == dyad_points(store, pair, since=since, until=until)
+            assert any(not isinstance(x, str) for x in _full(store, pair, None, None).lagged)
+            assert moves.reciprocity(store, pair, keep=3) == dataclasses.replace(
+                _full(store, pair, None, None), matches=_full(store, pair, None, None).matches[-3:]
+            )
+    finally:
+        store.close()
+
+
 EVENTS = ["MOBILIZE", "ACCUSE", "CONSULT"]  # CONSULT is never matched
 # a made-up incident: days after 1 March 2024 (mostly a few weeks: ties and lags of exactly the
 # 14-day window happen; sometimes months, for a lagged estimate), side, joint, type, date
@@ -174,18 +230,41 @@ ON_TIME: list[Drawn] = [  # answered on the window's last day, then a day too la
 ]
 
 
-@settings(max_examples=300, deadline=None)
+def _counts(points: list[Point]) -> list[moves.Count]:
+    """The points counted as ``dyad_move_days`` counts incidents: by first day and type, the
+    moves of each side and the joint ones."""
+    tally: dict[tuple[D, str], list[int]] = {}
+    for p in points:
+        row = tally.setdefault((p.date, p.event), [0, 0, 0])
+        row[2 if p.joint else 0 if p.source == "A" else 1] += 1
+    return [(day, event, *row) for (day, event), row in sorted(tally.items())]  # type: ignore[misc]
+
+
+# the last match (ACCUSE, from day 5) is made from day 5 on, where B's MOBILIZE of day 10 is
+# already the answer to A's of day 0: it is no move of its own to answer that of day 12
+ANSWERED_BEFORE: list[Drawn] = [
+    (0, "A", False, "MOBILIZE", "day", -6.5, "asserted", 1),
+    (5, "A", False, "ACCUSE", "day", -3.0, "asserted", 1),
+    (7, "B", False, "ACCUSE", "day", -3.0, "asserted", 1),
+    (10, "B", False, "MOBILIZE", "day", -6.5, "asserted", 1),
+    (12, "A", False, "MOBILIZE", "day", -6.5, "asserted", 1),
+]
+
+
+@settings(max_examples=1000, deadline=None)
 @given(st.lists(drawn_point, max_size=80))
 @example(ON_TIME)
+@example(ANSWERED_BEFORE)
 def test_moves_matching_and_lagged_response_equal_the_full_computation(drawn: list[Drawn]) -> None:
-    points = _points(drawn)
-    rows: list[moves.Move] = [
-        (p.incident_id, p.date, p.precision, p.source, p.joint, p.event, p.intensity, p.status,
-         p.n_sources)
-        for p in points
-    ]  # fmt: skip
-    pair, by_id = ("A", "B"), {p.incident_id: p for p in points}
-    found = moves.matched(rows, pair)
-    assert [moves.as_match(f, by_id) for f in found] == matched_moves(points, pair)
+    points, pair = _points(drawn), ("A", "B")
+    days = _counts(points)
+    every = matched_moves(points, pair)
+    read = lambda first: [p for p in points if p.date >= first]  # noqa: E731
+    assert moves.matched(days, pair, read) == (every, len(every))
+    for keep in range(len(every) + 2):  # the matches kept start on any day
+        kept = every[len(every) - min(keep, len(every)) :]
+        assert moves.matched(days, pair, read, keep) == (kept, len(every)), keep
+    hostile = [(p.date, p.precision, p.source, p.intensity, p.status, p.n_sources)
+               for p in points if not p.joint and p.intensity < 0]  # fmt: skip
     expected = [lagged_response(points, "B", "A"), lagged_response(points, "A", "B")]
-    assert moves.lagged(rows, pair) == expected
+    assert moves.lagged(hostile, pair, days) == expected

@@ -13,7 +13,9 @@ dyad_days        each undirected pair's incidents by first day: counts, weighted
 dyad_type_days   the same by PLOVER type and quad class (the pair's tension series reads it)
 dyad_totals      dyad_days summed over all days, one row a pair (``detente dyads`` reads it)
 dyad_moves       incident_dyads with its incident's figures, stored by undirected pair and day
-                 (a pair's reciprocity reads one range of it, ``store/moves.py``)
+                 (a pair's reciprocity reads ranges of it, ``store/moves.py``)
+dyad_move_days   each pair's incidents by first day and type: how many each side made (the
+                 moves reciprocity matches) and how many both made together
 alerts_fired     alerts already reported, so each fires once
 source_state     each watched source: its last fetch and success, validators, failures, lease
 source_items     what each source has published (one row per item seen) and the document it gave
@@ -239,6 +241,18 @@ dyad_moves = Table(
     Column("n_sources", Integer, nullable=False),
     Index("ix_dyad_moves_incident", "incident_id"),
     sqlite_with_rowid=False,  # SQLite keeps the rows in key order: a pair's days are adjacent
+)
+
+dyad_move_days = Table(
+    "dyad_move_days",
+    metadata,
+    Column("lo", String(8), primary_key=True),  # the pair, its codes in order
+    Column("hi", String(8), primary_key=True),
+    Column("day", Date, primary_key=True),  # the incidents' first day
+    Column("event", String(16), primary_key=True),
+    Column("by_lo", Integer, nullable=False),  # incidents whose mover is lo (as dyad_points)
+    Column("by_hi", Integer, nullable=False),
+    Column("joint", Integer, nullable=False),  # incidents of both sides together only
 )
 
 alerts_fired = Table(

@@ -1,6 +1,7 @@
 """Each incident's country pairs with the incident's figures, by undirected pair and first day
-(``dyad_moves``), filled from incident_dyads and incidents; each write keeps it up to date from
-then on (``store/moves.py``).
+(``dyad_moves``), and each pair's moves counted by first day and type (``dyad_move_days``),
+filled from incident_dyads and incidents; each write keeps them up to date from then on
+(``store/moves.py``).
 
 Revision ID: 0007_dyad_moves
 Revises: 0006_dyad_totals
@@ -27,6 +28,17 @@ FROM incident_dyads AS d JOIN incidents AS i ON i.id = d.incident_id
 WHERE d.date_start IS NOT NULL AND d.source <> d.target
 """
 
+COUNT = """
+INSERT INTO dyad_move_days (lo, hi, day, event, by_lo, by_hi, joint)
+SELECT lo, hi, date_start, event,
+       SUM(CASE WHEN mover = lo THEN 1 ELSE 0 END),
+       SUM(CASE WHEN mover = hi THEN 1 ELSE 0 END),
+       SUM(CASE WHEN mover IS NULL THEN 1 ELSE 0 END)
+FROM (SELECT lo, hi, date_start, event, MIN(CASE WHEN joint THEN NULL ELSE source END) AS mover
+      FROM dyad_moves GROUP BY incident_id, lo, hi, date_start, event) AS each_incident
+GROUP BY lo, hi, date_start, event
+"""
+
 
 def upgrade() -> None:
     op.create_table(
@@ -50,8 +62,20 @@ def upgrade() -> None:
     )
     op.execute(FILL)
     op.create_index("ix_dyad_moves_incident", "dyad_moves", ["incident_id"])
+    op.create_table(
+        "dyad_move_days",
+        sa.Column("lo", sa.String(8), primary_key=True),
+        sa.Column("hi", sa.String(8), primary_key=True),
+        sa.Column("day", sa.Date, primary_key=True),
+        sa.Column("event", sa.String(16), primary_key=True),
+        sa.Column("by_lo", sa.Integer, nullable=False),
+        sa.Column("by_hi", sa.Integer, nullable=False),
+        sa.Column("joint", sa.Integer, nullable=False),
+    )
+    op.execute(COUNT)
 
 
 def downgrade() -> None:
+    op.drop_table("dyad_move_days")
     op.drop_index("ix_dyad_moves_incident", "dyad_moves")
     op.drop_table("dyad_moves")
