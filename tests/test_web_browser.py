@@ -158,3 +158,79 @@ def test_web_browser_review_form_says_why_a_review_is_refused(
             browser.close()
     assert said == "Not stored (401): unknown token"
     assert '"items":[]' in stored.replace(" ", "")
+
+
+def _incidents(store: Store) -> tuple[str, str, str, str]:
+    """BLR-UKR incidents the analytics count, every report dated: two of one report each (to
+    merge), and another of several reports with one of its events (to split off)."""
+    members: dict[str, list[dict[str, Any]]] = {}
+    for e in store.events(dyad=BLR_UKR):
+        if e["incident_id"]:
+            members.setdefault(e["incident_id"], []).append(e)
+    dated = {i: found for i, found in members.items() if all(e["date"] for e in found)}
+    crowded = next(i for i, found in dated.items() if len(found) > 1)
+    first, second = [i for i, found in dated.items() if len(found) == 1 and i != crowded][:2]
+    return first, second, crowded, dated[crowded][0]["id"]
+
+
+@pytest.fixture
+def merging(demo_db: Path, tmp_path: Path) -> Iterator[tuple[str, str, tuple[str, str, str, str]]]:
+    """``detente serve`` over a store of its own; its base URL, a review token, the incidents."""
+    store = copied_store(demo_db, tmp_path)
+    token = create_token(store, "ann", "review")
+    picked = _incidents(store)
+    url = str(store.engine.url)
+    store.close()
+    with serving(url) as base:
+        yield base, token, picked
+
+
+def _merge_or_split(page: Any, form: str, token: str, comment: str) -> None:
+    """Send the incident page's merge or split form, as a reviewer would, and wait for the page
+    to come back with the review listed."""
+    page.fill(f"#{form} input[name=token]", token)
+    page.fill(f"#{form} textarea[name=comment]", comment)
+    page.click(f"#{form} button[type=submit]")
+    page.wait_for_selector(f"#{form} .result.done")
+    page.wait_for_selector("#reviews tbody tr")
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_web_browser_merge_and_split_round_trip(
+    chromium: str,  # noqa: F811
+    merging: tuple[str, str, tuple[str, str, str, str]],
+    size: str,
+    request: pytest.FixtureRequest,
+) -> None:
+    base, token, (first, second, crowded, taken) = merging
+    kept = Path(request.config.rootpath) / ".pytest_cache" / "screenshots"
+    kept.mkdir(parents=True, exist_ok=True)
+    width, height = SIZES[size]
+    problems: list[str] = []
+    with _playwright()() as driver:
+        browser = driver.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            counted = sum(_dyad_page(page, base)[1].values())  # the analytics' incidents
+            page.goto(f"{base}/incidents/{first}")
+            page.fill("#merge input[name=with]", second)
+            _merge_or_split(page, "merge", token, "one act, reported as two")
+            listed = page.inner_text("#reviews")
+            page.screenshot(path=str(kept / f"merge-incident-{size}.png"), full_page=True)
+            merged = sum(_dyad_page(page, base)[1].values())
+            page.goto(f"{base}/incidents/{crowded}")
+            page.check(f"#split input[value='{taken}']")
+            _merge_or_split(page, "split", token, "this report is of another day's act")
+            split_listed = page.inner_text("#reviews")
+            page.screenshot(path=str(kept / f"split-incident-{size}.png"), full_page=True)
+            wide = page.evaluate(WIDE, width)
+            split = sum(_dyad_page(page, base)[1].values())
+        finally:
+            browser.close()
+    assert problems == [], problems
+    assert wide == [], f"wider than the {size}'s {width} px: {wide}"
+    assert "merge" in listed and "ann" in listed and "split" in split_listed
+    assert merged == counted - 1  # the two incidents count as one
+    assert split == merged + 1  # the report taken out is an incident of its own

@@ -110,13 +110,21 @@ def lagged_response(points: list[Point], responder: str, to: str) -> LaggedRespo
         [p for p in points if p.source == responder and not p.joint], since, until
     )
     theirs = _weekly_hostility([p for p in points if p.source == to and not p.joint], since, until)
+    return estimate(
+        [w.hostility for w in mine], [w.hostility for w in theirs], responder=responder, to=to
+    )
+
+
+def estimate(
+    mine: list[float], theirs: list[float], *, responder: str, to: str
+) -> LaggedResponse | str:
+    """The lagged response from the two sides' weekly hostility (the responder's, then the
+    other's), week by week; a reason string when the series is too short."""
     weeks = len(mine)
     if weeks < MIN_WEEKS:
         return f"too short for a lagged estimate ({weeks} weeks; {MIN_WEEKS} needed)"
-    y = np.array([w.hostility for w in mine[1:]])
-    x = np.column_stack(
-        [np.ones(weeks - 1), [w.hostility for w in theirs[:-1]], [w.hostility for w in mine[:-1]]]
-    )
+    y = np.array(mine[1:])
+    x = np.column_stack([np.ones(weeks - 1), theirs[:-1], mine[:-1]])
     coef, *_ = np.linalg.lstsq(x, y, rcond=None)
     residual = y - x @ coef
     dof = max(len(y) - 3, 1)

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
-from detente.store import clusters, summary
+from detente.store import clusters, moves, summary
 from detente.store.clusters import Member
 from detente.store.schema import (
     documents,
@@ -188,13 +188,16 @@ def _placeholder(incident: str, event: str, sides: tuple[str, str], lead: str) -
 
 def refresh_many(conn: Connection, ids: Iterable[str]) -> None:
     """Recompute incidents from their current events, in bulk; drop those with none left; and
-    the per-day pair summary rows (``summary``) they counted in before and count in now."""
+    the per-day pair summary rows (``summary``) they counted in before and count in now, and
+    their rows of ``dyad_moves`` and ``dyad_move_days`` (``moves``)."""
     wanted = sorted(set(ids))
     if not wanted:
         return
     before = summary.keys_of(conn, wanted)
     _refresh_incidents(conn, wanted)
-    summary.refresh(conn, before | summary.keys_of(conn, wanted))
+    keys = before | summary.keys_of(conn, wanted)
+    summary.refresh(conn, keys)
+    moves.refresh(conn, wanted, keys)
 
 
 def _refresh_incidents(conn: Connection, wanted: list[str]) -> None:

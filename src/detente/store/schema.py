@@ -12,6 +12,10 @@ dyad_days        each undirected pair's incidents by first day: counts, weighted
                  cooperation, kept up to date at each write (``store/summary.py``)
 dyad_type_days   the same by PLOVER type and quad class (the pair's tension series reads it)
 dyad_totals      dyad_days summed over all days, one row a pair (``detente dyads`` reads it)
+dyad_moves       incident_dyads with its incident's figures, stored by undirected pair and day
+                 (a pair's reciprocity reads ranges of it, ``store/moves.py``)
+dyad_move_days   each pair's incidents by first day and type: how many each side made (the
+                 moves reciprocity matches) and how many both made together
 alerts_fired     alerts already reported, so each fires once
 source_state     each watched source: its last fetch and success, validators, failures, lease
 source_items     what each source has published (one row per item seen) and the document it gave
@@ -215,6 +219,40 @@ dyad_totals = Table(
     Column("cooperation", Float, nullable=False),
     Column("first", Date, nullable=False),
     Column("last", Date, nullable=False),
+)
+
+dyad_moves = Table(
+    "dyad_moves",
+    metadata,
+    Column("lo", String(8), primary_key=True),  # the pair, its codes in order
+    Column("hi", String(8), primary_key=True),
+    Column("date_start", Date, primary_key=True),  # the incident's first day
+    Column("incident_id", String(32), primary_key=True),
+    Column("source", String(8), primary_key=True),  # as incident_dyads
+    Column("target", String(8), primary_key=True),
+    Column("joint", Boolean, nullable=False),
+    Column("event", String(16), nullable=False),  # the incident's, as incidents
+    Column("mode", String(32)),
+    Column("date_precision", String(8), nullable=False),
+    Column("quad_code", Integer, nullable=False),
+    Column("intensity", Float, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("n_events", Integer, nullable=False),
+    Column("n_sources", Integer, nullable=False),
+    Index("ix_dyad_moves_incident", "incident_id"),
+    sqlite_with_rowid=False,  # SQLite keeps the rows in key order: a pair's days are adjacent
+)
+
+dyad_move_days = Table(
+    "dyad_move_days",
+    metadata,
+    Column("lo", String(8), primary_key=True),  # the pair, its codes in order
+    Column("hi", String(8), primary_key=True),
+    Column("day", Date, primary_key=True),  # the incidents' first day
+    Column("event", String(16), primary_key=True),
+    Column("by_lo", Integer, nullable=False),  # incidents whose mover is lo (as dyad_points)
+    Column("by_hi", Integer, nullable=False),
+    Column("joint", Integer, nullable=False),  # incidents of both sides together only
 )
 
 alerts_fired = Table(

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import and_, case, delete, func, insert, or_, select, true
 from sqlalchemy.engine import Connection
 
+from detente.store import moves
 from detente.store.schema import dyad_days, dyad_totals, dyad_type_days, incident_dyads, incidents
 
 Key = tuple[str, str, dt.date]  # lo, hi, day
@@ -131,8 +132,9 @@ def _total(conn: Connection, where: Any) -> None:
 
 
 def rebuild(conn: Connection) -> int:
-    """Recompute the whole summary from the incidents (a migrated store, or new weights);
-    returns its number of rows (of ``dyad_days``)."""
+    """Recompute the whole summary from the incidents (a migrated store, or new weights), and
+    ``dyad_moves`` (``moves``); returns its number of rows (of ``dyad_days``)."""
+    moves.rebuild(conn)
     conn.execute(delete(dyad_days))
     conn.execute(delete(dyad_type_days))
     days, types = _rows(conn, _grouped(_d.date_start.is_not(None)))
@@ -146,8 +148,9 @@ def rebuild(conn: Connection) -> int:
 
 def check(conn: Connection) -> Counter[str]:
     """How the stored summary differs from one recomputed now (empty when it is right): rows
-    ``missing``, ``extra`` or ``different`` (``types missing`` ... for ``dyad_type_days``)."""
-    out: Counter[str] = Counter()
+    ``missing``, ``extra`` or ``different`` (``types missing`` ... for ``dyad_type_days``;
+    ``moves missing`` and ``moves extra`` for ``dyad_moves``)."""
+    out: Counter[str] = moves.check(conn)
     fresh_days, fresh_types = _rows(conn, _grouped(_d.date_start.is_not(None)))
     for table, rows, prefix in ((dyad_days, fresh_days, ""), (dyad_type_days, fresh_types,
                                                                 "types ")):  # fmt: skip

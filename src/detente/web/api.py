@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
-from detente.analysis import Bucket, Point, series
+from detente.analysis import Bucket, Point, moves, series
 from detente.analysis.dyads import dyad_summaries
 from detente.analysis.reciprocity import lagged_response, matched_moves
 from detente.analysis.series import weekly
@@ -269,13 +269,22 @@ def reciprocity(
     or its incidents from ``since`` to ``until``."""
     from detente.analysis.frames import lagged_table, match_table
 
-    pair = parse_dyad(dyad)
-    a, b = pair
-    points = _series(request, pair, since=day(since), until=day(until))[0]
-    lagged = [lagged_response(points, b, a), lagged_response(points, a, b)]
+    pair, bounds = parse_dyad(dyad), {"since": day(since), "until": day(until)}
+    fast = moves.reciprocity(context(request).store, pair, keep=MAX_PAGE, **bounds)
+    if fast is None:  # a pair reviews touch: from its reviewed incidents
+        a, b = pair
+        points = _series(request, pair, **bounds)[0]
+        lagged = [lagged_response(points, b, a), lagged_response(points, a, b)]
+        return {
+            **_bounded(match_table(matched_moves(points, pair)), MAX_PAGE),
+            "lagged": lagged_table(pair, lagged),
+        }
+    if not fast.incidents:
+        raise RequestError(404, f"no dated incident between {pair[0]} and {pair[1]} here")
     return {
-        **_bounded(match_table(matched_moves(points, pair)), MAX_PAGE),
-        "lagged": lagged_table(pair, lagged),
+        "items": match_table(fast.matches),
+        "truncated": fast.total > MAX_PAGE,
+        "lagged": lagged_table(pair, fast.lagged),
     }
 
 

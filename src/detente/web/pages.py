@@ -41,7 +41,7 @@ OVERVIEW_PAIRS = 30  # pairs listed on the overview
 SPARK_PAIRS = 20  # of which this many get their trend drawn (from the summary table)
 SPARK_DAYS = 182  # the trend drawn: the weekly index over the half-year to the index day
 PAGE = 50
-REVIEWS_SHOWN = 50  # the latest reviews of an event listed on its page
+REVIEWS_SHOWN = 50  # the latest reviews of an event (or incident) listed on its page
 ASSETS = {"dashboard.css": "text/css", "dashboard.js": "text/javascript"}
 FILTERS = ("dyad", "actor", "type", "status", "since", "until", "q")
 
@@ -174,11 +174,15 @@ def _source(item: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/incidents/{incident_id}", response_class=HTMLResponse)
 def incident_view(request: Request, _: Reader, incident_id: str) -> HTMLResponse:
-    found = incident(context(request).store, incident_id)
+    from detente.store.reviews import list_reviews
+
+    store = context(request).store
+    found = incident(store, incident_id)
     return _page(
         "incident.html", title=f"Incident {incident_id}", i={**found, "who": _who(found)},
-        reports=[_marked(r) for r in found["reports"]],
+        ident=incident_id, reports=[_marked(r) for r in found["reports"]],
         sources=[_source(s) for s in found["sources"]],
+        reviews=[r.row() for r in list_reviews(store, target=incident_id)][-REVIEWS_SHOWN:],
     )  # fmt: skip
 
 
