@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,21 @@ def _playwright() -> Any:
     except ImportError:
         pytest.skip("no Playwright installed (pip install -e '.[dev]')")
     return sync_playwright
+
+
+@contextmanager
+def _sized_page(browser_path: str, width: int, height: int, problems: list[str]) -> Iterator[Any]:
+    """A page of real Chromium at the given size; console errors and page errors go to
+    ``problems``."""
+    with _playwright()() as driver:
+        browser = driver.chromium.launch(executable_path=browser_path, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            yield page
+        finally:
+            browser.close()
 
 
 def _picks(store: Store) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -110,25 +126,18 @@ def test_web_browser_review_round_trip(
     kept.mkdir(parents=True, exist_ok=True)
     width, height = SIZES[size]
     problems: list[str] = []
-    with _playwright()() as driver:
-        browser = driver.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": width, "height": height})
-            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: problems.append(str(e)))
-            dated, types, line = _dyad_page(page, base)
-            _review(page, base, hostile["id"], token, event="CONSULT",
-                    comment="talks at the border, not troops")  # fmt: skip
-            assert '"event": "CONSULT"' in page.inner_text("pre")
-            assert "CONSULT" in page.inner_text("#reviews")
-            page.screenshot(path=str(kept / f"review-event-{size}.png"), full_page=True)
-            _review(page, base, alone["id"], token, wrong="1", comment="a drill, no such act")
-            assert page.locator(".wrong-note").count() == 1
-            after_dated, after_types, after_line = _dyad_page(page, base)
-            page.screenshot(path=str(kept / f"review-dyad-{size}.png"), full_page=True)
-            wide = page.evaluate(WIDE, width)
-        finally:
-            browser.close()
+    with _sized_page(chromium, width, height, problems) as page:
+        dated, types, line = _dyad_page(page, base)
+        _review(page, base, hostile["id"], token, event="CONSULT",
+                comment="talks at the border, not troops")  # fmt: skip
+        assert '"event": "CONSULT"' in page.inner_text("pre")
+        assert "CONSULT" in page.inner_text("#reviews")
+        page.screenshot(path=str(kept / f"review-event-{size}.png"), full_page=True)
+        _review(page, base, alone["id"], token, wrong="1", comment="a drill, no such act")
+        assert page.locator(".wrong-note").count() == 1
+        after_dated, after_types, after_line = _dyad_page(page, base)
+        page.screenshot(path=str(kept / f"review-dyad-{size}.png"), full_page=True)
+        wide = page.evaluate(WIDE, width)
     assert problems == [], problems
     assert wide == [], f"wider than the {size}'s {width} px: {wide}"
     assert after_types.get("CONSULT", 0) == types.get("CONSULT", 0) + 1
@@ -207,28 +216,21 @@ def test_web_browser_merge_and_split_round_trip(
     kept.mkdir(parents=True, exist_ok=True)
     width, height = SIZES[size]
     problems: list[str] = []
-    with _playwright()() as driver:
-        browser = driver.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": width, "height": height})
-            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: problems.append(str(e)))
-            counted = sum(_dyad_page(page, base)[1].values())  # the analytics' incidents
-            page.goto(f"{base}/incidents/{first}")
-            page.fill("#merge input[name=with]", second)
-            _merge_or_split(page, "merge", token, "one act, reported as two")
-            listed = page.inner_text("#reviews")
-            page.screenshot(path=str(kept / f"merge-incident-{size}.png"), full_page=True)
-            merged = sum(_dyad_page(page, base)[1].values())
-            page.goto(f"{base}/incidents/{crowded}")
-            page.check(f"#split input[value='{taken}']")
-            _merge_or_split(page, "split", token, "this report is of another day's act")
-            split_listed = page.inner_text("#reviews")
-            page.screenshot(path=str(kept / f"split-incident-{size}.png"), full_page=True)
-            wide = page.evaluate(WIDE, width)
-            split = sum(_dyad_page(page, base)[1].values())
-        finally:
-            browser.close()
+    with _sized_page(chromium, width, height, problems) as page:
+        counted = sum(_dyad_page(page, base)[1].values())  # the analytics' incidents
+        page.goto(f"{base}/incidents/{first}")
+        page.fill("#merge input[name=with]", second)
+        _merge_or_split(page, "merge", token, "one act, reported as two")
+        listed = page.inner_text("#reviews")
+        page.screenshot(path=str(kept / f"merge-incident-{size}.png"), full_page=True)
+        merged = sum(_dyad_page(page, base)[1].values())
+        page.goto(f"{base}/incidents/{crowded}")
+        page.check(f"#split input[value='{taken}']")
+        _merge_or_split(page, "split", token, "this report is of another day's act")
+        split_listed = page.inner_text("#reviews")
+        page.screenshot(path=str(kept / f"split-incident-{size}.png"), full_page=True)
+        wide = page.evaluate(WIDE, width)
+        split = sum(_dyad_page(page, base)[1].values())
     assert problems == [], problems
     assert wide == [], f"wider than the {size}'s {width} px: {wide}"
     assert "merge" in listed and "ann" in listed and "split" in split_listed
