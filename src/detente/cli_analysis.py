@@ -13,11 +13,11 @@ import click
 
 from detente.cli_options import (
     db_option,
+    dyad_option,
     open_store,
     output_options,
     parse_date,
     parse_dyad,
-    parse_dyad_required,
 )
 from detente.errors import DataFileError
 from detente.output import write_records
@@ -99,9 +99,7 @@ def dyads(
 
 @click.command()
 @db_option
-@click.option(
-    "--dyad", required=True, callback=parse_dyad_required, help="Country pair, e.g. BLR-UKR."
-)
+@dyad_option
 @click.option(
     "--freq",
     type=click.Choice(["day", "week"]),
@@ -135,9 +133,7 @@ def tension(
 
 @click.command()
 @db_option
-@click.option(
-    "--dyad", required=True, callback=parse_dyad_required, help="Country pair, e.g. BLR-UKR."
-)
+@dyad_option
 @output_options("table")
 def turns(db_url: str | None, dyad: tuple[str, str], fmt: str) -> None:
     """Print escalation and de-escalation onsets and surges, with the incidents driving them."""
@@ -157,9 +153,7 @@ def turns(db_url: str | None, dyad: tuple[str, str], fmt: str) -> None:
 
 @click.command()
 @db_option
-@click.option(
-    "--dyad", required=True, callback=parse_dyad_required, help="Country pair, e.g. BLR-UKR."
-)
+@dyad_option
 @output_options("table")
 def reciprocity(db_url: str | None, dyad: tuple[str, str], fmt: str) -> None:
     """Print matched moves (who moved first, who answered in kind) and the lagged response."""
@@ -275,9 +269,7 @@ def commitments(
 
 @click.command()
 @db_option
-@click.option(
-    "--dyad", required=True, callback=parse_dyad_required, help="Country pair, e.g. BLR-UKR."
-)
+@dyad_option
 @click.option(
     "-o",
     "--output",

@@ -176,3 +176,10 @@ def parse_dyad_required(
     if dyad is None:
         raise click.BadParameter("give a dyad such as BLR-UKR")
     return dyad
+
+
+def dyad_option(fn: F) -> F:
+    """The required ``--dyad`` of the commands about one country pair."""
+    return click.option(
+        "--dyad", required=True, callback=parse_dyad_required, help="Country pair, e.g. BLR-UKR."
+    )(fn)

@@ -42,11 +42,13 @@ def promised(event: EventType, mode: str | None, status: Status) -> tuple[EventT
     ("would withdraw troops", "will release the hostages") is a concession, CONCEDE (manual,
     CONCEDE and RETREAT sections); a promised concession stays one. The status stays
     ``planned``."""
-    if status == Status.PLANNED and event in PROMISABLE:
-        return EventType.AGREE, None
-    if status == Status.PLANNED and event == EventType.RETREAT:
-        return EventType.CONCEDE, None
+    if status == Status.PLANNED and event in PROMISED_AS:
+        return PROMISED_AS[event], None
     return event, mode
+
+
+# what a planned act is coded as (see promised)
+PROMISED_AS = {**dict.fromkeys(PROMISABLE, EventType.AGREE), EventType.RETREAT: EventType.CONCEDE}
 
 
 # Words that offer or commit to what their complement says ("is willing to withdraw", "offered
@@ -158,7 +160,7 @@ class Conventions:
     ) -> tuple[EventType, str | None, Status]:
         """PLOVER's coding conventions: what a rule's event becomes given its status and
         company (a promised retreat is a concession, a refused one a rejection ...)."""
-        if event in (*PROMISABLE, EventType.RETREAT) and status == Status.PLANNED:
+        if event in PROMISED_AS and status == Status.PLANNED:
             event, mode = promised(event, mode, status)  # PLOVER's future convention
         elif event == EventType.ASSAULT and status == Status.PLANNED and preparing(token):
             event, mode = EventType.MOBILIZE, None  # getting ready to attack is mobilisation

@@ -115,6 +115,19 @@ def word_spans(
     return out
 
 
+def padded(
+    windows: Sequence[Sequence[int]],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Word-piece windows as one batch: the ids, padded with zeros to the longest, and the mask."""
+    width = max(len(w) for w in windows)
+    ids = np.zeros((len(windows), width), dtype=np.int64)
+    mask = np.zeros((len(windows), width), dtype=np.int64)
+    for row, window in enumerate(windows):
+        ids[row, : len(window)] = window
+        mask[row, : len(window)] = 1
+    return ids, mask
+
+
 def softmax(x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     x = x - x.max(axis=-1, keepdims=True)
     e = np.exp(x)
@@ -216,12 +229,7 @@ class Detector:
         order = sorted(range(len(jobs)), key=lambda j: len(jobs[j][1]))
         for begin in range(0, len(order), batch_size):
             chunk = [jobs[j] for j in order[begin : begin + batch_size]]
-            width = max(len(w) for _, w, _ in chunk)
-            ids = np.zeros((len(chunk), width), dtype=np.int64)
-            mask = np.zeros((len(chunk), width), dtype=np.int64)
-            for row, (_, window, _) in enumerate(chunk):
-                ids[row, : len(window)] = window
-                mask[row, : len(window)] = 1
+            ids, mask = padded([window for _, window, _ in chunk])
             types, modes, statuses = self.session.run(
                 None, {"input_ids": ids, "attention_mask": mask}
             )

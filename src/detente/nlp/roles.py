@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from detente.errors import DataFileError
-from detente.nlp.detector import MAX_PIECES, sha256, softmax, word_spans
+from detente.nlp.detector import MAX_PIECES, padded, sha256, softmax, word_spans
 
 ROLES = ("O", "ACTOR", "RECIPIENT")
 OPEN, CLOSE = "[unused0]", "[unused1]"  # the trigger's markers
@@ -114,12 +114,7 @@ class RoleTagger:
         order = sorted(range(len(marked)), key=lambda n: len(marked[n].ids))
         for begin in range(0, len(order), batch_size):
             chunk = order[begin : begin + batch_size]
-            width = max(len(marked[n].ids) for n in chunk)
-            ids = np.zeros((len(chunk), width), dtype=np.int64)
-            mask = np.zeros((len(chunk), width), dtype=np.int64)
-            for row, n in enumerate(chunk):
-                ids[row, : len(marked[n].ids)] = marked[n].ids
-                mask[row, : len(marked[n].ids)] = 1
+            ids, mask = padded([marked[n].ids for n in chunk])
             (logits,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
             for row, n in enumerate(chunk):
                 out[n] = _decode(marked[n], softmax(logits[row]))
