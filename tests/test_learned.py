@@ -138,6 +138,16 @@ def test_learned_an_undated_event_takes_the_publication_date(res: Resources) -> 
     assert event.date_basis == DateBasis.PUBLISHED
 
 
+def test_learned_an_act_dated_years_before_the_story_is_background(res: Resources) -> None:
+    old = "Gunmen stormed the embassy in Tripoli in 2019 and killed two guards."
+    recent = "Gunmen stormed the embassy in Tripoli on Monday and killed two guards."
+    coded = code_document(Document(id="b", text=old, published=PUB, language="en"), res)
+    assert not _counted(list(coded.events)) and coded.dropped["background-event"] >= 1
+    (event, *_) = _counted(_events(recent, res))
+    assert event.event == EventType.ASSAULT and event.date is not None
+    assert event.date.iso() == "2024-03-11"
+
+
 def test_learned_offsets_slice_the_document(res: Resources) -> None:
     text = "Kyiv says Minsk moved troops.\n\nBelarus denied it on Friday, calling the claim absurd."
     coded = code_document(Document(id="o", text=text, published=PUB, language="en"), res)
@@ -252,6 +262,21 @@ def test_learned_a_joint_act_of_co_actors_has_no_third_party(res: Resources) -> 
     )
     (agree, *_) = find(_events(text, res), "AGREE", actor={"ARM", "AZE"})
     assert agree["recipient"] == []
+
+
+def test_learned_an_unaimed_meeting_faces_nobody_and_an_attack_the_other_side(
+    res: Resources,
+) -> None:
+    text = (
+        "Ukraine says Russian drones hit Odesa overnight.\n\n"
+        "Russia's defence minister Andrei Belousov held a meeting with commanders on Tuesday.\n\n"
+        "Russian artillery opened fire again on Wednesday, Ukrainian officials said."
+    )
+    events = _events(text, res)
+    (meeting, *_) = find(events, "CONSULT", actor={"RUS"})
+    assert meeting["recipient"] == []
+    (fire, *_) = find(events, "ASSAULT", actor={"RUS"}, date="2024-03-13")
+    assert {m["code"] for m in fire["recipient"]} == {"UKR"}
 
 
 def test_learned_weapons_sent_to_a_border_are_a_mobilisation_not_aid(res: Resources) -> None:

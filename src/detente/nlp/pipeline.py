@@ -39,7 +39,14 @@ from detente.nlp.model import (
     load_nlp,
 )
 from detente.nlp.places import border_location, place_of
-from detente.nlp.when import current, date_headline, date_owners, event_date, reference_date
+from detente.nlp.when import (
+    background,
+    current,
+    date_headline,
+    date_owners,
+    event_date,
+    reference_date,
+)
 from detente.ontology import Lexicon, Ontology, load_lexicon, load_ontology
 from detente.read.text import mask_markdown
 from detente.records import (
@@ -300,7 +307,7 @@ def _code_parsed(
         if sentence_doc is None:
             dropped["sentence-without-trigger"] += 1
         else:
-            events += _code_sentence(
+            coded, old = _code_sentence(
                 doc,
                 doc_hash,
                 sentence,
@@ -311,6 +318,9 @@ def _code_parsed(
                 narrative,
                 detected.get(sentence.index),
             )
+            events += coded
+            if old:
+                dropped["background-event"] += old
         ctx.remember(memory.all_mentions(span))
         # A date named outright, or a day ("on Tuesday"), carries on through its paragraph; a
         # period counted from the reference ("next month", "last year") holds for its own
@@ -351,12 +361,14 @@ def _code_sentence(
     reference: dt.date | None,
     narrative: DateValue | None,
     detected: Reading | None,
-) -> list[Event]:
+) -> tuple[list[Event], int]:
+    """The sentence's events, and how many acts it told as historical background."""
     resolver = Resolver(parsed, ctx)
     coder = Coder(res.lexicon, res.ontology, resolver)
     whole = parsed[:]
     owners = date_owners(parsed, whole, 0)
     out = []
+    old = 0
     candidates = (
         code_detected(coder, whole, detected or Reading([], []), res.detector.roles)
         if res.detector is not None
@@ -368,8 +380,11 @@ def _code_sentence(
             # Nothing in the sentence or its paragraph dates it: news reports what is new, so
             # the event takes the publication date.
             date, date_basis = DateValue.from_date(doc.published), DateBasis.PUBLISHED
+        if date is not None and background(date, date_basis, reference):
+            old += 1
+            continue
         out.append(_event(doc, doc_hash, sentence, candidate, date, date_basis, res, reference))
-    return out
+    return out, old
 
 
 def _event(
