@@ -106,6 +106,25 @@ def test_actors_user_file_adds_and_overrides(tmp_path: Path) -> None:
     assert (entity.code, entity.sector, entity.role) == ("BLR", "COP", "Border chief")
 
 
+def test_actors_a_surname_alone_is_no_given_name_patronymic_or_weekday(tmp_path: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    people = [
+        ("atuesday", "Amos Tuesday", "VCT"),  # a weekday
+        ("jquds", "Jafar Qudsiyeh", "JOR"),  # also the given name below
+        ("qramazanov", "Qudsiyeh Ramazanov", "IRN"),
+        ("abinz", "Ahmed bin Zarqawiyy", "YEM"),  # a patronymic
+        ("testovich", "Ivan Testovich", "BLR"),
+    ]
+    path.write_text(
+        "people:\n"
+        + "".join(f"  - id: {i}\n    name: {n}\n    country: {c}\n" for i, n, c in people)
+    )
+    surnames = load_knowledge_base([path]).surnames()
+    assert surnames["testovich"] == "person:testovich"
+    assert surnames["ramazanov"] == "person:qramazanov"
+    assert not {"tuesday", "qudsiyeh", "zarqawiyy"} & set(surnames)
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -172,6 +191,19 @@ def test_actors_officeholders_table_is_checked_and_distinct_from_people_yaml(
         "IND",
         "BRA",
         "TUR",
+        "NGA",
+        "ETH",
+        "KEN",
+        "SDN",
+        "PAK",
+        "AFG",
+        "IRQ",
+        "VEN",
+        "COL",
+        "PAN",
+        "KHM",
+        "THA",
+        "NZL",
     }
     header = "# comment\nid,name,variants,country,role,title,start,end,wikidata\n"
     with pytest.raises(DataFileError, match=r"x.csv:4: .*not YYYY-MM-DD"):

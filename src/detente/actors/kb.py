@@ -177,16 +177,37 @@ class KnowledgeBase:
         return out
 
     def surnames(self) -> dict[str, str]:
-        """Unambiguous person surnames (lower case) → key, for tolerant matching of misspellings."""
+        """Unambiguous person surnames (lower case) → key, for tolerant matching of misspellings.
+        A word is no one's surname alone when it is also a name's other part ("Hassan" of Hassan
+        Rouhani besides Jafar Hassan), the end of a patronymic ("bin Mubarak"), or a word of the
+        calendar (Godwin Friday)."""
         found: dict[str, set[str]] = defaultdict(set)
+        given: set[str] = set()
         for key, entry in self.entries.items():
-            if entry.kind == "person":
-                for alias in (entry.name, *entry.aliases):
-                    found[alias.split()[-1].lower()].add(key)
-        return {name: next(iter(keys)) for name, keys in found.items() if len(keys) == 1}
+            if entry.kind != "person":
+                continue
+            for alias in (entry.name, *entry.aliases):
+                words = alias.lower().split()
+                given.update(words[:-1])
+                if len(words) >= 2 and words[-2] in NAME_PARTICLES:
+                    continue
+                found[words[-1]].add(key)
+        return {
+            name: next(iter(keys))
+            for name, keys in found.items()
+            if len(keys) == 1 and name not in given and name not in CALENDAR_WORDS
+        }
 
     def lookup(self, text: str, day: dt.date | None = None) -> list[Entity]:
         return [entry.entity(day) for entry in self.by_alias(text)]
+
+
+# Words before the last of a name that make it a patronymic or a family's, not a surname alone.
+NAME_PARTICLES = frozenset({"bin", "ibn", "bint", "abu", "al", "el", "ould", "wad", "ben"})
+CALENDAR_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
+    "june july august september october november december".split()
+)
 
 
 def _norm(text: str) -> str:
