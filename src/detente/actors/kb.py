@@ -205,8 +205,11 @@ class KnowledgeBase:
 # Words before the last of a name that make it a patronymic or a family's, not a surname alone.
 NAME_PARTICLES = frozenset({"bin", "ibn", "bint", "abu", "al", "el", "ould", "wad", "ben"})
 CALENDAR_WORDS = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
-    "june july august september october november december".split()
+    {
+        *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        *("january", "february", "march", "april", "may", "june", "july", "august"),
+        *("september", "october", "november", "december"),
+    }
 )
 
 
