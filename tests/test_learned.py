@@ -171,6 +171,18 @@ def test_learned_detector_reads_a_sentence_the_same_alone_and_in_a_batch() -> No
     assert triggers(detector.tag([short])[0], detector.threshold)
 
 
+def test_learned_training_chooses_the_threshold_through_the_whole_coder() -> None:
+    from detente.training.detector import choose_coder_threshold
+    from detente.training.documents import read_corpus
+    from tests.conftest import ROOT
+
+    docs, _ = read_corpus(ROOT / "corpus" / "docs")
+    dev = [d for d in docs if d.split == "dev"][:6]
+    best = choose_coder_threshold(packaged_folder(), dev, [0.999, 0.5], threads=1)
+    # at 0.999 the detector finds next to nothing; 0.5 detects the dev events far better
+    assert best["threshold"] == 0.5 and float(best["detection_f1"]) > 0.5
+
+
 def test_learned_detector_refuses_a_file_that_is_not_the_manifest_s(tmp_path: Path) -> None:
     from detente.errors import DataFileError
 
