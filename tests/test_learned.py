@@ -148,6 +148,17 @@ def test_learned_an_act_dated_years_before_the_story_is_background(res: Resource
     assert event.date.iso() == "2024-03-11"
 
 
+def test_learned_a_plan_told_at_a_dated_meeting_is_not_dated_a_year_ahead(
+    res: Resources,
+) -> None:
+    text = (
+        "The Egyptian president travelled to Sudan and met army chief Abdel Fattah al-Burhan on"
+        " March 3, when he said that Egypt would send a delegation to Port Sudan."
+    )
+    events = _counted(_events(text, res, published=dt.date(2024, 8, 14)))
+    assert events and all(e.date is not None and e.date.iso() == "2024-03-03" for e in events)
+
+
 def test_learned_offsets_slice_the_document(res: Resources) -> None:
     text = "Kyiv says Minsk moved troops.\n\nBelarus denied it on Friday, calling the claim absurd."
     coded = code_document(Document(id="o", text=text, published=PUB, language="en"), res)

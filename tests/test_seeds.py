@@ -108,9 +108,6 @@ def test_seeds_kennan_main_events(kennan: Coded, event: str, fields: dict[str, o
     assert find(kennan.events, event, **fields), f"missing {event} {fields}"  # type: ignore[arg-type]
 
 
-@pytest.mark.xfail(
-    strict=True, reason=REGRESSED + "a background sentence of 2020 is coded as an event"
-)
 def test_seeds_kennan_year_is_inferred_not_invented(kennan: Coded) -> None:
     assert kennan.document.published is None
     assert kennan.reference_basis == ReferenceBasis.INFERRED

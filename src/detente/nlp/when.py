@@ -156,7 +156,11 @@ def event_date(
         if mention is not None:
             # A planned event's own date lies ahead (its clause's: "is due in Addis on
             # Thursday"); a date it inherits from the report ("said on Monday") is the report's.
-            own = token.i == candidate.trigger.i or token.lemma_.lower() not in speech
+            # A date owned by a verb in the past tense above the plan is that act's ("after
+            # they met on 3 May the ministers announced that talks would resume": the meeting's).
+            own = token.i == candidate.trigger.i or (
+                token.lemma_.lower() not in speech and token.tag_ != "VBD"
+            )
             future = own and candidate.status == Status.PLANNED
             value = dating.resolve(mention, reference, future=future)
             if value is not None:
