@@ -26,7 +26,11 @@ def _events(text: str, res: Resources, published: dt.date = PUB) -> list[Event]:
 
 
 def _counted(events: list[Event]) -> list[Event]:
-    return [e for e in events if e.status not in (Status.NEGATED, Status.HYPOTHETICAL)]
+    return [
+        e
+        for e in events
+        if e.status not in (Status.NEGATED, Status.HYPOTHETICAL, Status.BACKGROUND)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -142,7 +146,9 @@ def test_learned_an_act_dated_years_before_the_story_is_background(res: Resource
     old = "Gunmen stormed the embassy in Tripoli in 2019 and killed two guards."
     recent = "Gunmen stormed the embassy in Tripoli on Monday and killed two guards."
     coded = code_document(Document(id="b", text=old, published=PUB, language="en"), res)
-    assert not _counted(list(coded.events)) and coded.dropped["background-event"] >= 1
+    told = [e for e in coded.events if e.event == EventType.ASSAULT]
+    assert told and {e.status for e in told} == {Status.BACKGROUND}
+    assert all(e.date is not None and e.date.year == 2019 for e in told)
     (event, *_) = _counted(_events(recent, res))
     assert event.event == EventType.ASSAULT and event.date is not None
     assert event.date.iso() == "2024-03-11"

@@ -43,6 +43,7 @@ class Status(enum.StrEnum):
     NEGATED = "negated"  # the text says it did not happen
     PLANNED = "planned"  # announced, intended, ordered but not yet done
     HYPOTHETICAL = "hypothetical"  # conditional or speculative
+    BACKGROUND = "background"  # history the report retells: an act over a year before it
 
 
 class DatePrecision(enum.StrEnum):

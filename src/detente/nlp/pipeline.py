@@ -307,7 +307,7 @@ def _code_parsed(
         if sentence_doc is None:
             dropped["sentence-without-trigger"] += 1
         else:
-            coded, old = _code_sentence(
+            events += _code_sentence(
                 doc,
                 doc_hash,
                 sentence,
@@ -318,9 +318,6 @@ def _code_parsed(
                 narrative,
                 detected.get(sentence.index),
             )
-            events += coded
-            if old:
-                dropped["background-event"] += old
         ctx.remember(memory.all_mentions(span))
         # A date named outright, or a day ("on Tuesday"), carries on through its paragraph; a
         # period counted from the reference ("next month", "last year") holds for its own
@@ -351,6 +348,9 @@ def _code_parsed(
     )
 
 
+TOLD_AS_FACT = frozenset({Status.ASSERTED, Status.ALLEGED, Status.DENIED})
+
+
 def _code_sentence(
     doc: Document,
     doc_hash: str,
@@ -361,14 +361,12 @@ def _code_sentence(
     reference: dt.date | None,
     narrative: DateValue | None,
     detected: Reading | None,
-) -> tuple[list[Event], int]:
-    """The sentence's events, and how many acts it told as historical background."""
+) -> list[Event]:
     resolver = Resolver(parsed, ctx)
     coder = Coder(res.lexicon, res.ontology, resolver)
     whole = parsed[:]
     owners = date_owners(parsed, whole, 0)
     out = []
-    old = 0
     candidates = (
         code_detected(coder, whole, detected or Reading([], []), res.detector.roles)
         if res.detector is not None
@@ -380,11 +378,14 @@ def _code_sentence(
             # Nothing in the sentence or its paragraph dates it: news reports what is new, so
             # the event takes the publication date.
             date, date_basis = DateValue.from_date(doc.published), DateBasis.PUBLISHED
-        if date is not None and background(date, date_basis, reference):
-            old += 1
-            continue
+        if (
+            date is not None
+            and candidate.status in TOLD_AS_FACT
+            and background(date, date_basis, reference)
+        ):
+            candidate.status = Status.BACKGROUND  # history retold: kept, never analysed
         out.append(_event(doc, doc_hash, sentence, candidate, date, date_basis, res, reference))
-    return out, old
+    return out
 
 
 def _event(

@@ -209,8 +209,8 @@ BACKGROUND_DAYS = 365  # PLOVER codes the news: an act ended over a year before 
 def background(value: DateValue, basis: DateBasis, reference: dt.date | None) -> bool:
     """Whether an act the text itself dates over a year before the story ("Renamo fought a
     civil war that ended in 1992", "relations were broken off in 2016" in a 2024 report) is
-    historical background, not an event of the news (corpus guide; on dev 25 of 26 such events
-    were not in the annotation)."""
+    historical background, not news: coded with status ``background``, which no incident or
+    figure counts (corpus guide; on dev 25 of 26 such events were not in the annotation)."""
     if reference is None or basis not in (DateBasis.TEXT, DateBasis.NARRATIVE):
         return False
     last = last_day(value) if value.day is None else value.first_day()
