@@ -308,6 +308,19 @@ def test_learned_an_unaimed_meeting_faces_nobody_and_an_attack_the_other_side(
     assert {m["code"] for m in fire["recipient"]} == {"UKR"}
 
 
+def test_learned_a_region_stands_for_its_country_unless_part_of_a_name(res: Resources) -> None:
+    (arrest, *_) = find(
+        _events("Police in Khyber Pakhtunkhwa arrested 40 protesters on Monday.", res), "COERCE"
+    )
+    assert {m["code"] for m in arrest["actor"]} == {"PAK"}
+    text = "Wisconsin Democrats accused the administration of intimidating judges."
+    (accuse, *_) = find(_events(text, res), "ACCUSE")
+    assert {m["code"] for m in accuse["actor"]} == {"USA"}
+    # Rivera is a department of Uruguay and a surname; Unity a state of South Sudan
+    for text in ("Judge Alejandro Rivera met them.", "The Organisation of African Unity met."):
+        assert not [e for e in res.actors(res.light(text)).ents if e.ent_id_.startswith("region:")]
+
+
 def test_learned_weapons_sent_to_a_border_are_a_mobilisation_not_aid(res: Resources) -> None:
     events = _events("Minsk sends more air defence to the Ukrainian border", res)
     assert find(events, "MOBILIZE", actor="BLR") and not find(events, "AID")

@@ -70,7 +70,8 @@ class Role:
 
 @dataclass(frozen=True, slots=True)
 class KBEntry:
-    """One knowledge-base entity. ``kind``: country, capital, adjective, person, organization."""
+    """One knowledge-base entity. ``kind``: country, capital, adjective, region (a first-level
+    part of a country), person, organization."""
 
     id: str
     kind: str
@@ -131,7 +132,7 @@ class KnowledgeBase:
         if key in self.adjectives:
             return self.adjectives[key]
         for entry in self.by_alias(text):
-            if entry.kind in ("country", "capital", "adjective") and entry.country:
+            if entry.kind in ("country", "capital", "adjective", "region") and entry.country:
                 return entry.country
         return None
 
@@ -292,6 +293,40 @@ def _pycountry_entries(known: set[str]) -> list[KBEntry]:
         aliases = tuple(sorted(str(n) for n in names if n != name))
         out.append(KBEntry(code, "country", str(name), code, None, aliases))
     return out
+
+
+# Words that name a part of many countries ("Central", "Eastern", "Capital"): never a region.
+GENERIC_REGIONS = frozenset(
+    {
+        *("central", "north", "south", "east", "west", "northern", "southern", "eastern"),
+        *("western", "capital", "coast", "coastal", "island", "islands", "upper", "lower"),
+        *("highlands", "lakes", "lake", "river", "valley", "mountain", "plateau", "interior"),
+    }
+)
+
+
+def _region_entries(taken: set[str]) -> list[KBEntry]:
+    """First-level subdivisions of every country (ISO 3166-2, from pycountry: "Wisconsin",
+    "Khyber Pakhtunkhwa", "Tigray") as places of their country, where the name means one place:
+    not a name of anything else in the base (Georgia, Washington, Victoria), not the name of a
+    subdivision of another country (Punjab), not a generic word."""
+    found: dict[str, set[str]] = defaultdict(set)
+    codes: dict[str, str] = {}
+    alpha3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
+    for sub in pycountry.subdivisions:
+        country = alpha3.get(sub.country_code)
+        if sub.parent_code is not None or country is None:
+            continue
+        name = " ".join(str(sub.name).split())
+        if not name or not name[0].isupper() or _norm(name) in GENERIC_REGIONS:
+            continue
+        found[name].add(country)
+        codes[name] = str(sub.code)
+    return [
+        KBEntry(codes[name], "region", name, next(iter(countries)), None)
+        for name, countries in sorted(found.items())
+        if len(countries) == 1 and _norm(name) not in taken
+    ]
 
 
 def parse_people(raw: Any, origin: str) -> list[KBEntry]:
@@ -512,6 +547,7 @@ def load_knowledge_base(extra_files: Sequence[Path] = ()) -> KnowledgeBase:
     entries += parse_organizations(
         load_yaml(_packaged("organizations.yaml"), "organizations.yaml"), "organizations.yaml"
     )
+    entries += _region_entries({_norm(a) for e in entries for a in (e.name, *e.aliases)})
     agents = parse_agents(load_yaml(_packaged("agents.yaml"), "agents.yaml"), "agents.yaml")
     for path in extra_files:
         more, more_agents = load_user_file(path)

@@ -138,7 +138,7 @@ class Resolver:
 
     def country_of(self, token: Token) -> str | None:
         entry = self.entry(token)
-        if entry is not None and entry.kind in ("country", "adjective", "capital"):
+        if entry is not None and entry.kind in ("country", "adjective", "capital", "region"):
             return entry.country
         if entry is None and token.pos_ == "PROPN" and len(token.text) >= 7:
             return self.kb.misspelt_country(token.text)

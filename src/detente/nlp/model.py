@@ -108,13 +108,28 @@ class ActorMatcher:
         spans = [
             Span(doc, start, end, label="ACTOR", span_id=self.keys[match])
             for match, start, end in matches
-            if end == len(doc) or doc[end].text != "$"  # "US $50 million" is money, not a party
+            if (end == len(doc) or doc[end].text != "$")  # "US $50 million" is money, not a party
+            and not (self.keys[match].startswith("region:") and _inside_a_name(doc, start, end))
         ]
         chosen = filter_spans(spans)
         taken = {i for span in chosen for i in range(span.start, span.end)}
         others = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
         doc.ents = sorted([*others, *chosen], key=lambda span: span.start)
         return doc
+
+
+def _inside_a_name(doc: Doc, start: int, end: int) -> bool:
+    """Whether a region's name is part of a longer name ("Judge Alejandro Rivera", "the
+    Organisation of African Unity", "Shan-e-Mustafa"), not the place itself."""
+    before = doc[start - 1] if start > 0 else None
+    after = doc[end] if end < len(doc) else None
+    joined = (
+        before is not None
+        and before.text[:1].isupper()
+        and not before.is_stop
+        and not doc[start].is_sent_start
+    )
+    return joined or (after is not None and after.text == "-" and not doc[end - 1].whitespace_)
 
 
 def load_nlp(model: str = DEFAULT_MODEL) -> Language:
