@@ -125,6 +125,20 @@ def test_actors_a_surname_alone_is_no_given_name_patronymic_or_weekday(tmp_path:
     assert not {"tuesday", "qudsiyeh", "zarqawiyy"} & set(surnames)
 
 
+def test_actors_regions_stand_for_their_country_where_the_name_means_one_place() -> None:
+    kb = load_knowledge_base()
+
+    def kinds(name: str) -> list[tuple[str, str | None]]:
+        return [(e.kind, e.country) for e in kb.by_alias(name)]
+
+    assert kinds("Wisconsin") == [("region", "USA")]  # ISO 3166-2
+    assert kinds("Tigray") == [("region", "ETH")]  # regions.yaml's English name (ISO: Tigrai)
+    assert kinds("Kandahar") == [("region", "AFG")]  # ISO's "Kandahār" without diacritics
+    assert kinds("Georgia") == [("country", "GEO")]  # the US state gives way to the country
+    assert kinds("Punjab") == []  # a province of India and of Pakistan
+    assert kinds("Unity") == kinds("Red Sea") == []  # South Sudan's and Sudan's, but words
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

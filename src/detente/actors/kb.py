@@ -8,6 +8,7 @@ immutable and passed to the stages that need it.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -305,28 +306,50 @@ GENERIC_REGIONS = frozenset(
 )
 
 
-def _region_entries(taken: set[str]) -> list[KBEntry]:
+def _folded(text: str) -> str:
+    """The name without its diacritics ("Kandahār" → "Kandahar")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _region_entries(raw: Any, origin: str, taken: set[str]) -> list[KBEntry]:
     """First-level subdivisions of every country (ISO 3166-2, from pycountry: "Wisconsin",
-    "Khyber Pakhtunkhwa", "Tigray") as places of their country, where the name means one place:
-    not a name of anything else in the base (Georgia, Washington, Victoria), not the name of a
-    subdivision of another country (Punjab), not a generic word."""
+    "Khyber Pakhtunkhwa") and the English names of regions.yaml ("Tigray", "Donbas") as places
+    of their country, where the name means one place: not a name of anything else in the base
+    (Georgia, Washington, Victoria), not a region of another country (Punjab), not a generic or
+    everyday word (regions.yaml's ``not_places``: "Unity", "Red Sea")."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("names"), list):
+        raise DataFileError(origin, "expected a mapping with a 'names' list")
+    excluded = {_norm(str(n)) for n in raw.get("not_places") or ()} | GENERIC_REGIONS
     found: dict[str, set[str]] = defaultdict(set)
     codes: dict[str, str] = {}
     alpha3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
+    named: list[tuple[str, str, str]] = []  # (name, country, id)
     for sub in pycountry.subdivisions:
         country = alpha3.get(sub.country_code)
-        if sub.parent_code is not None or country is None:
-            continue
-        name = " ".join(str(sub.name).split())
-        if not name or not name[0].isupper() or _norm(name) in GENERIC_REGIONS:
+        if sub.parent_code is None and country is not None:
+            named.append((str(sub.name), country, str(sub.code)))
+    for number, item in enumerate(raw["names"], start=1):
+        if not isinstance(item, dict) or not item.get("name"):
+            raise DataFileError(origin, f"name #{number}: needs 'name' and 'country'")
+        _check_code(item.get("country"), origin, f"name #{number}")
+        named.append((str(item["name"]), str(item["country"]), f"{item['country']}-{number}"))
+    for raw_name, country, code in named:
+        name = " ".join(raw_name.split())
+        if not name or not name[0].isupper() or _norm(name) in excluded:
             continue
         found[name].add(country)
-        codes[name] = str(sub.code)
-    return [
-        KBEntry(codes[name], "region", name, next(iter(countries)), None)
-        for name, countries in sorted(found.items())
-        if len(countries) == 1 and _norm(name) not in taken
-    ]
+        codes.setdefault(name, code)
+    out: dict[str, KBEntry] = {}
+    for name, countries in sorted(found.items()):
+        if len(countries) != 1 or _norm(name) in taken:
+            continue
+        folded = _folded(name)
+        fresh = folded != name and folded not in found and _norm(folded) not in taken
+        aliases = (folded,) if fresh else ()
+        code = codes[name]
+        out[code] = KBEntry(code, "region", name, next(iter(countries)), None, aliases)
+    return list(out.values())
 
 
 def parse_people(raw: Any, origin: str) -> list[KBEntry]:
@@ -547,7 +570,11 @@ def load_knowledge_base(extra_files: Sequence[Path] = ()) -> KnowledgeBase:
     entries += parse_organizations(
         load_yaml(_packaged("organizations.yaml"), "organizations.yaml"), "organizations.yaml"
     )
-    entries += _region_entries({_norm(a) for e in entries for a in (e.name, *e.aliases)})
+    entries += _region_entries(
+        load_yaml(_packaged("regions.yaml"), "regions.yaml"),
+        "regions.yaml",
+        {_norm(a) for e in entries for a in (e.name, *e.aliases)},
+    )
     agents = parse_agents(load_yaml(_packaged("agents.yaml"), "agents.yaml"), "agents.yaml")
     for path in extra_files:
         more, more_agents = load_user_file(path)
