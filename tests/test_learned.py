@@ -321,6 +321,13 @@ def test_learned_a_region_stands_for_its_country_unless_part_of_a_name(res: Reso
         assert not [e for e in res.actors(res.light(text)).ents if e.ent_id_.startswith("region:")]
 
 
+def test_learned_an_unknown_official_of_a_known_body_is_of_its_country(res: Resources) -> None:
+    # "Kash" is also the name of a town in China: a first name is no place
+    text = "FBI Director Kash Patel announced the arrest of a county judge on Friday."
+    (arrest, *_) = find(_events(text, res, published=dt.date(2025, 4, 26)), "COERCE")
+    assert {m["code"] for m in arrest["actor"]} == {"USA"}
+
+
 def test_learned_weapons_sent_to_a_border_are_a_mobilisation_not_aid(res: Resources) -> None:
     events = _events("Minsk sends more air defence to the Ukrainian border", res)
     assert find(events, "MOBILIZE", actor="BLR") and not find(events, "AID")

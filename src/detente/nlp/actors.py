@@ -108,14 +108,14 @@ class Resolver:
                 for obj in child.children:
                     if obj.dep_ == "pobj":
                         code = self.country_of(obj) or (
-                            self._member_of(obj) if child.lower_ != "in" else None
+                            self.member_of(obj) if child.lower_ != "in" else None
                         )
                         if code:
                             (stationed if child.lower_ == "in" else found).append((obj, code))
         # "officials in Minsk" are Belarusian; "the US commander in Iraq" is not Iraqi.
         return found or stationed
 
-    def _member_of(self, token: Token) -> str | None:
+    def member_of(self, token: Token) -> str | None:
         """The country of an organisation someone belongs to ("activists from the Fatah Party")."""
         entry = self.entry(token)
         return entry.country if entry is not None and entry.kind == "organization" else None
@@ -284,6 +284,8 @@ class Resolver:
             return []
         sector = next((s for t in phrase if (s := self.agent_sector(t)) is not None), None)
         code = next((c for t in phrase if (c := self.country_of(t)) is not None), None)
+        if code is None:  # "FBI Director Kash Patel", "NATO chief Mark Rutte": the body's
+            code = next((c for t in phrase if (c := self.member_of(t)) is not None), None)
         if sector is not None and code is None and len(phrase) > 1:
             code = self.ctx.main_country()  # "Senator Mark Kelly" in a story about one country
         if sector is None or code is None:

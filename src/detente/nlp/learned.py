@@ -175,10 +175,14 @@ def _generic_party(coder: Coder, span: Span, sent: Span) -> list[ActorMention]:
     if root.pos_ in _NO_PARTY_POS:
         return []
     resolver = coder.resolver
+    # a body named in the words gives its country ("FBI Director Kash Patel"); else a place,
+    # but not a name's first part ("Kash" of Kash Patel is no town of China)
+    bodies = [c for t in span if (c := resolver.member_of(t)) is not None and is_country(c)]
     for token in span:
-        placed = resolver.place(token, sent) if token.pos_ == "PROPN" else []
-        if placed:
-            code = placed[0].entity.code
+        first_name = token.dep_ == "compound" and token.head.pos_ == "PROPN"
+        placed = resolver.place(token, sent) if token.pos_ == "PROPN" and not first_name else []
+        if bodies or placed:
+            code = bodies[0] if bodies else placed[0].entity.code
             break
     else:
         main = resolver.ctx.main_country()
