@@ -486,6 +486,10 @@ class Resolver:
         if match is None or match[0][0] != text[0].lower():
             return []
         entry = self.kb.entries[self.ctx.surnames[match[0]]]
+        if entry.country not in self.ctx.story and entry.country not in self.ctx.mentioned:
+            # a near-spelling of a surname from a country the story never names is some other
+            # word ("Iskander" missiles in a Belarusian story are not Malaysia's Sultan Iskandar)
+            return []
         return [self.mention(token, entry.entity(self.ctx.day), sent)]
 
     def all_mentions(self, sent: Span) -> list[ActorMention]:

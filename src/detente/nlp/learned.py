@@ -252,8 +252,10 @@ def _unnamed_target(coder: Coder, token: Token, candidate: Candidate, sent: Span
     own = [c for c in codes if is_country(c)]
     if candidate.event in DOMESTIC_BY_DEFAULT and len(own) == 1:
         target: str | None = own[0]
-    elif candidate.event in UNAIMED_BY_DEFAULT:
-        target = None
+    elif candidate.event in UNAIMED_BY_DEFAULT and not (
+        candidate.event in FORCE_MOVES and any(t.lemma_.lower() in BORDER_LEMMAS for t in sent)
+    ):
+        target = None  # (forces moved to or from a border face the other side of it)
     else:
         target = coder.resolver.ctx.main_country(besides=codes)
     if target is not None:

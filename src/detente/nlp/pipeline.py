@@ -55,6 +55,7 @@ from detente.records import (
     DateValue,
     Document,
     Event,
+    EventType,
     ReferenceBasis,
     Sentence,
     Status,
@@ -381,6 +382,8 @@ def _code_sentence(
         if (
             date is not None
             and candidate.status in TOLD_AS_FACT
+            and candidate.event != EventType.AGREE  # a treaty of long ago still binds: its
+            # commitment is tracked ("signed the Treaty on Border Cooperation in April 2001")
             and background(date, date_basis, reference)
         ):
             candidate.status = Status.BACKGROUND  # history retold: kept, never analysed
