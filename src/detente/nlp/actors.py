@@ -486,9 +486,11 @@ class Resolver:
         if match is None or match[0][0] != text[0].lower():
             return []
         entry = self.kb.entries[self.ctx.surnames[match[0]]]
-        if entry.country not in self.ctx.story and entry.country not in self.ctx.mentioned:
+        known = entry.country in self.ctx.story or entry.country in self.ctx.mentioned
+        if not known and token.dep_ not in ("nsubj", "nsubjpass"):
             # a near-spelling of a surname from a country the story never names is some other
-            # word ("Iskander" missiles in a Belarusian story are not Malaysia's Sultan Iskandar)
+            # word unless it acts ("Iskander" missiles in a Belarusian story are not Malaysia's
+            # Sultan Iskandar; "Lukashneko ordered" is Lukashenko)
             return []
         return [self.mention(token, entry.entity(self.ctx.day), sent)]
 
