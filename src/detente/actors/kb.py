@@ -69,6 +69,10 @@ class Role:
         return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
 
 
+# Kinds of entry that stand for their country wherever they are named.
+COUNTRY_KINDS = frozenset({"country", "capital", "adjective", "region"})
+
+
 @dataclass(frozen=True, slots=True)
 class KBEntry:
     """One knowledge-base entity. ``kind``: country, capital, adjective, region (a first-level
@@ -133,7 +137,7 @@ class KnowledgeBase:
         if key in self.adjectives:
             return self.adjectives[key]
         for entry in self.by_alias(text):
-            if entry.kind in ("country", "capital", "adjective", "region") and entry.country:
+            if entry.kind in COUNTRY_KINDS and entry.country:
                 return entry.country
         return None
 
@@ -340,16 +344,15 @@ def _region_entries(raw: Any, origin: str, taken: set[str]) -> list[KBEntry]:
             continue
         found[name].add(country)
         codes.setdefault(name, code)
-    out: dict[str, KBEntry] = {}
+    out: list[KBEntry] = []
     for name, countries in sorted(found.items()):
         if len(countries) != 1 or _norm(name) in taken:
             continue
         folded = _folded(name)
         fresh = folded != name and folded not in found and _norm(folded) not in taken
         aliases = (folded,) if fresh else ()
-        code = codes[name]
-        out[code] = KBEntry(code, "region", name, next(iter(countries)), None, aliases)
-    return list(out.values())
+        out.append(KBEntry(codes[name], "region", name, next(iter(countries)), None, aliases))
+    return out
 
 
 def parse_people(raw: Any, origin: str) -> list[KBEntry]:

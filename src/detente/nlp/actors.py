@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process
 from spacy.tokens import Doc, Span, Token
 
 from detente.actors import KBEntry
+from detente.actors.kb import COUNTRY_KINDS
 from detente.nlp.context import Context
 from detente.records import ActorMention, Entity
 
@@ -138,7 +139,7 @@ class Resolver:
 
     def country_of(self, token: Token) -> str | None:
         entry = self.entry(token)
-        if entry is not None and entry.kind in ("country", "adjective", "capital", "region"):
+        if entry is not None and entry.kind in COUNTRY_KINDS:
             return entry.country
         if entry is None and token.pos_ == "PROPN" and len(token.text) >= 7:
             return self.kb.misspelt_country(token.text)

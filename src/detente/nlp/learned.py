@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
+from detente.nlp.actors import Resolver
 from detente.nlp.attribution import decide_status, frame
 from detente.nlp.borders import BORDER_LEMMAS
 from detente.nlp.candidate import codes_of, is_country
@@ -177,19 +178,21 @@ def _generic_party(coder: Coder, span: Span, sent: Span) -> list[ActorMention]:
     resolver = coder.resolver
     # a body named in the words gives its country ("FBI Director Kash Patel"); else a place,
     # but not a name's first part ("Kash" of Kash Patel is no town of China)
-    bodies = [c for t in span if (c := resolver.member_of(t)) is not None and is_country(c)]
-    for token in span:
-        first_name = token.dep_ == "compound" and token.head.pos_ == "PROPN"
-        placed = resolver.place(token, sent) if token.pos_ == "PROPN" and not first_name else []
-        if bodies or placed:
-            code = bodies[0] if bodies else placed[0].entity.code
-            break
-    else:
-        main = resolver.ctx.main_country()
-        if main is None:
-            return []
-        code = main
+    code = next(
+        (c for t in span if (c := resolver.member_of(t)) is not None and is_country(c)), None
+    ) or next((p for t in span if (p := _place_code(resolver, t, sent)) is not None), None)
+    code = code or resolver.ctx.main_country()
+    if code is None:
+        return []
     return [resolver.mention(span, resolver.local_entity(root, code), sent)]
+
+
+def _place_code(resolver: Resolver, token: Token, sent: Span) -> str | None:
+    """The country of a well-known place a word names, unless the word is a name's first part."""
+    if token.pos_ != "PROPN" or (token.dep_ == "compound" and token.head.pos_ == "PROPN"):
+        return None
+    placed = resolver.place(token, sent)
+    return placed[0].entity.code if placed else None
 
 
 def _with_tagged_arguments(
@@ -242,6 +245,11 @@ UNAIMED_BY_DEFAULT = frozenset(
 )
 
 
+def _at_a_border(candidate: Candidate, sent: Span) -> bool:
+    """Forces moved to or from a border: they face its other side, named or not."""
+    return candidate.event in FORCE_MOVES and any(t.lemma_.lower() in BORDER_LEMMAS for t in sent)
+
+
 def _unnamed_target(coder: Coder, token: Token, candidate: Candidate, sent: Span) -> None:
     """An act whose sentence names no target: aimed at the actor's own country for domestic
     kinds of act, at nobody for acts that are often aimed at nobody in particular, else at the
@@ -252,10 +260,8 @@ def _unnamed_target(coder: Coder, token: Token, candidate: Candidate, sent: Span
     own = [c for c in codes if is_country(c)]
     if candidate.event in DOMESTIC_BY_DEFAULT and len(own) == 1:
         target: str | None = own[0]
-    elif candidate.event in UNAIMED_BY_DEFAULT and not (
-        candidate.event in FORCE_MOVES and any(t.lemma_.lower() in BORDER_LEMMAS for t in sent)
-    ):
-        target = None  # (forces moved to or from a border face the other side of it)
+    elif candidate.event in UNAIMED_BY_DEFAULT and not _at_a_border(candidate, sent):
+        target = None
     else:
         target = coder.resolver.ctx.main_country(besides=codes)
     if target is not None:

@@ -189,7 +189,12 @@ def choose_coder_threshold(
         row |= {k: report[k] for k in ("detection_precision", "detection_recall", "detection_f1")}
         log.info("dev, whole coder: %s", row)
         rows.append(row)
-    return max(rows, key=lambda r: (float(r["detection_f1"]), -abs(float(r["threshold"]) - 0.5)))
+    return _best(rows, "detection_f1")
+
+
+def _best(rows: Sequence[dict[str, Any]], f1: str) -> dict[str, Any]:
+    """The row of the best F1; of equals, the threshold nearest 0.5."""
+    return max(rows, key=lambda r: (float(r[f1]), -abs(float(r["threshold"]) - 0.5)))
 
 
 def write_manifest(out: Path, manifest: dict[str, Any]) -> None:
@@ -237,7 +242,7 @@ def choose_threshold(
     scored = [trigger_scores(tagged, dev, t) for t in grid]
     for row in scored:
         log.info("dev %s", row)
-    return max(scored, key=lambda r: (r["f1"], -abs(float(r["threshold"]) - 0.5)))
+    return _best(scored, "f1")
 
 
 def main(argv: list[str] | None = None) -> int:
