@@ -11,7 +11,14 @@ import pytest
 from detente.nlp.detector import packaged_folder, read_manifest, sha256
 from detente.records import EventType
 from detente.training.detector import corpus_hash
-from detente.training.documents import CorpusDocument, main, read_corpus, split_of, stats
+from detente.training.documents import (
+    CorpusDocument,
+    main,
+    read_corpus,
+    split_of,
+    stats,
+    whole_word_occurrences,
+)
 from tests.conftest import ROOT
 
 CORPUS = ROOT / "corpus" / "docs"
@@ -135,6 +142,15 @@ def test_corpus_validator_accepts_a_good_record_and_refuses_duplicates(tmp_path:
     path.write_text(json.dumps(good) + "\n" + json.dumps(twice) + "\n", encoding="utf-8")
     _, problems = read_corpus(path)
     assert any("repeats one of t-1" in p for p in problems)
+
+
+def test_corpus_party_text_is_found_as_whole_words() -> None:
+    """A party's text is a word of the sentence, never part of one ("he" is not in "the")."""
+    sentence = "The minister said he would go, and then he went to Israeli Israel."
+    assert whole_word_occurrences(sentence, "he") == [18, 40]
+    assert whole_word_occurrences(sentence, "Israel") == [59]
+    assert whole_word_occurrences(sentence, "went to") == [43]
+    assert whole_word_occurrences(sentence, "Israel.") == [59]
 
 
 def test_corpus_the_shipped_detector_was_trained_on_this_corpus() -> None:

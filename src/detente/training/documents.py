@@ -143,6 +143,20 @@ def _country_codes() -> frozenset[str]:
     return frozenset(codes | {"KOS"} | NON_STATE)
 
 
+
+def whole_word_occurrences(sentence: str, words: str) -> list[int]:
+    """Where ``words`` starts in ``sentence`` as whole words: "he" is not found inside "the"."""
+    out = []
+    at = sentence.find(words)
+    while at >= 0:
+        end = at + len(words)
+        starts = at == 0 or not (words[0].isalnum() and sentence[at - 1].isalnum())
+        ends = end == len(sentence) or not (words[-1].isalnum() and sentence[end].isalnum())
+        if starts and ends:
+            out.append(at)
+        at = sentence.find(words, at + 1)
+    return out
+
 class _Checker:
     """Collects the problems of one record as ``path:line: message`` lines."""
 
@@ -160,15 +174,13 @@ class _Checker:
             self.fail(f"{what} must be a non-empty string, got {words!r}")
             return None
         n = nth if isinstance(nth, int) and nth >= 1 else 1
-        at = -1
-        for _ in range(n):
-            at = sentence.find(words, at + 1)
-            if at < 0:
-                self.fail(f"{what} {words!r} (occurrence {n}) is not in the sentence {sentence!r}")
-                return None
-        if nth is None and sentence.find(words, at + 1) >= 0 and what == "trigger":
+        found = whole_word_occurrences(sentence, words)
+        if len(found) < n:
+            self.fail(f"{what} {words!r} (occurrence {n}) is not in the sentence {sentence!r}")
+            return None
+        if nth is None and len(found) > 1 and what == "trigger":
             self.fail(f"trigger {words!r} occurs more than once in {sentence!r}: add trigger_n")
-        return at, at + len(words)
+        return found[n - 1], found[n - 1] + len(words)
 
     def party(self, sentence: str, base: int, raw: object, what: str) -> Party | None:
         if not isinstance(raw, dict):

@@ -78,7 +78,10 @@ def train_roles(train_docs: Sequence[CorpusDocument], dev_docs: Sequence[CorpusD
     train_set = [encode_roles(tokenizer, *ex) for ex in role_examples(train_docs)]
     log.info("argument tagger: %d events to learn from", len(train_set))
     final = out / "roles.onnx"
-    history = train_tagger(train_set, [("roles", len(ROLES), 1.0)], config, final)
+    epochs = int(config.get("roles_epochs", config["epochs"]))
+    history = train_tagger(
+        train_set, [("roles", len(ROLES), 1.0)], {**config, "epochs": epochs}, final
+    )
     digest = sha256(final)
     tagger = RoleTagger(out, final.name, digest, tokenizer, int(config["threads"]))
     scores = span_f1(tagger, role_examples(dev_docs))
