@@ -92,11 +92,7 @@ def test_seeds_edm_dates_come_from_the_printed_date(edm: Coded) -> None:
         ("CONSULT", {"actor": "POL", "recipient": "CHN", "date": "2024-06-23"}),
         ("CONSULT", {"actor": "BLR", "recipient": "CHN", "date": "2024-07-04"}),
         ("COOPERATE", {"actor": "BLR", "recipient": "IGO", "date": "2024-07-04"}),
-        pytest.param(
-            "ASSAULT",
-            {"actor": "RUS", "recipient": "UKR", "status": "alleged", "mode": "drone"},
-            marks=pytest.mark.xfail(strict=True, reason=REGRESSED + "drones through airspace"),
-        ),
+        ("ASSAULT", {"actor": "RUS", "recipient": "UKR", "status": "alleged", "mode": "drone"}),
         ("MOBILIZE", {"actor": "RUS", "recipient": "BLR"}),
         ("ACCUSE", {"actor": "BLR", "recipient": "UKR"}),
         ("THREATEN", {"actor": "BLR", "recipient": "UKR"}),

@@ -182,19 +182,28 @@ class KnowledgeBase:
                     out.append({"label": "ACTOR", "pattern": form, "id": key})
         return out
 
+    def given_names(self) -> frozenset[str]:
+        """Words (lower case) that are a given name or other non-final part of a person's name
+        in the knowledge base."""
+        given: set[str] = set()
+        for entry in self.entries.values():
+            if entry.kind == "person":
+                for alias in (entry.name, *entry.aliases):
+                    given.update(alias.lower().split()[:-1])
+        return frozenset(given)
+
     def surnames(self) -> dict[str, str]:
         """Unambiguous person surnames (lower case) → key, for tolerant matching of misspellings.
         A word is no one's surname alone when it is also a name's other part ("Hassan" of Hassan
         Rouhani besides Jafar Hassan), the end of a patronymic ("bin Mubarak"), or a word of the
         calendar (Godwin Friday)."""
         found: dict[str, set[str]] = defaultdict(set)
-        given: set[str] = set()
+        given = self.given_names()
         for key, entry in self.entries.items():
             if entry.kind != "person":
                 continue
             for alias in (entry.name, *entry.aliases):
                 words = alias.lower().split()
-                given.update(words[:-1])
                 if len(words) >= 2 and words[-2] in NAME_PARTICLES:
                     continue
                 found[words[-1]].add(key)
@@ -562,6 +571,15 @@ def build(entries: Iterable[KBEntry], agents: Mapping[str, str]) -> KnowledgeBas
     return KnowledgeBase(
         table, dict(agents), adjectives, {k: tuple(v) for k, v in by_alias.items()}
     )
+
+
+def place_first_names() -> frozenset[str]:
+    """first_names.yaml: given names that are also names of places ("Victoria", "Chad")."""
+    raw = load_yaml(_packaged("first_names.yaml"), "first_names.yaml")
+    names = raw.get("names") if isinstance(raw, dict) else None
+    if not isinstance(names, list):
+        raise DataFileError("first_names.yaml", "'names' must be a list of names")
+    return frozenset(_norm(str(n)) for n in names)
 
 
 def load_knowledge_base(extra_files: Sequence[Path] = ()) -> KnowledgeBase:

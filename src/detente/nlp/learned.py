@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
-from detente.nlp.actors import Resolver
 from detente.nlp.attribution import decide_status, frame
 from detente.nlp.borders import BORDER_LEMMAS
-from detente.nlp.candidate import codes_of, is_country
+from detente.nlp.candidate import codes_of
 from detente.nlp.conventions import offered, promised
 from detente.nlp.detector import WordTag
 from detente.nlp.events import (
@@ -30,10 +29,11 @@ from detente.nlp.events import (
     promised_targets,
     share_targets,
 )
+from detente.nlp.parties import not_the_claimant, unnamed_target, with_tagged_arguments
 from detente.nlp.roles import Arguments, RoleTagger
 from detente.nlp.syntax import ARMS
 from detente.ontology import Rule
-from detente.records import ActorMention, Entity, EventType, Status
+from detente.records import Entity, EventType, Status
 
 # Statuses the grammar decides over the detector: the act did not or may not happen, or the
 # sentence puts it in another party's mouth (a claim about someone else, a denial).
@@ -142,133 +142,6 @@ def _from_context(coder: Coder, token: Token, rule: Rule, sent: Span) -> Candida
     )
 
 
-def _tagged(coder: Coder, sent: Span, spans: list[tuple[int, int]]) -> list[ActorMention]:
-    """The parties the argument tagger's words name, resolved by the knowledge base; a party it
-    does not know is of the story's country (see _generic_party)."""
-    out: list[ActorMention] = []
-    for start, end in spans:
-        span = sent.doc.char_span(start, end, alignment_mode="expand")
-        if span is None or not len(span):
-            continue
-        found = coder.resolver.resolve(span.root, sent) or coder.owners(span.root, sent)
-        if not found:  # "Israeli army bulldozers": a country named inside the words
-            found = [
-                coder.resolver.mention(t, coder.resolver.country_entity(code), sent)
-                for t in span
-                if (code := coder.resolver.country_of(t)) is not None
-            ][:1]
-        if not found:
-            found = _generic_party(coder, span, sent)
-        codes = {m.entity.code for m in out}
-        out += [m for m in found if m.entity.code not in codes]
-    return out
-
-
-# Words the tagger may take for a party that name no one ("it", "which", "both").
-_NO_PARTY_POS = frozenset({"PRON", "DET", "NUM", "ADP", "VERB", "AUX", "ADJ", "ADV"})
-
-
-def _generic_party(coder: Coder, span: Span, sent: Span) -> list[ActorMention]:
-    """A party the knowledge base does not know ("some migrants", "the council", "Walz"):
-    people and bodies of the story are of the country it is about (a place named in their words
-    first: "residents of Kherson")."""
-    root = span.root
-    if root.pos_ in _NO_PARTY_POS:
-        return []
-    resolver = coder.resolver
-    # a body named in the words gives its country ("FBI Director Kash Patel"); else a place,
-    # but not a name's first part ("Kash" of Kash Patel is no town of China)
-    code = next(
-        (c for t in span if (c := resolver.member_of(t)) is not None and is_country(c)), None
-    ) or next((p for t in span if (p := _place_code(resolver, t, sent)) is not None), None)
-    code = code or resolver.ctx.main_country()
-    if code is None:
-        return []
-    return [resolver.mention(span, resolver.local_entity(root, code), sent)]
-
-
-def _place_code(resolver: Resolver, token: Token, sent: Span) -> str | None:
-    """The country of a well-known place a word names, unless the word is a name's first part."""
-    if token.pos_ != "PROPN" or (token.dep_ == "compound" and token.head.pos_ == "PROPN"):
-        return None
-    placed = resolver.place(token, sent)
-    return placed[0].entity.code if placed else None
-
-
-def _with_tagged_arguments(
-    coder: Coder,
-    sent: Span,
-    candidate: Candidate,
-    roles: RoleTagger,
-    item: Detected,
-    arguments: dict[tuple[int, int], Arguments],
-) -> None:
-    """Where the argument tagger names an actor or recipient (see _tagged), it replaces what the
-    parse rules found."""
-    actor_spans, recipient_spans = arguments.get((item.start, item.end)) or roles.arguments(
-        sent.text, (item.start, item.end)
-    )
-    actors = _tagged(coder, sent, actor_spans)
-    if actors:
-        candidate.actors = actors
-    # the same party on both sides is the tagger's slip; two parties of one country are not
-    # ("police fired at demonstrators": both Sri Lankan), except in a move of forces, where the
-    # actor's own forces are what is moved, not whom the move faces
-    own = {a.entity.code for a in candidate.actors} if candidate.event in FORCE_MOVES else set()
-    recipients = [
-        m
-        for m in _tagged(coder, sent, recipient_spans)
-        if not any(_same_party(m, a) for a in candidate.actors) and m.entity.code not in own
-    ]
-    if recipients:
-        candidate.recipients = recipients
-
-
-FORCE_MOVES = frozenset({EventType.MOBILIZE, EventType.RETREAT})
-# Acts that, with no target named, are a domestic affair (protesters and their government,
-# police and the people they arrest, a concession at home); others face the story's other party.
-DOMESTIC_BY_DEFAULT = frozenset({EventType.PROTEST, EventType.COERCE, EventType.CONCEDE})
-# Acts that, with no target named, face nobody in particular as often as the story's other
-# party: meetings, agreements, joint work, deployments, refusals, ceasefires and withdrawals.
-# On the training split the story's other party was their annotated target for 11-28% of them
-# (for the other kinds 34-56%; an implied target helps F1 when it is right more often than
-# about half the F1), so they get none (dev: recipient F1 0.620 -> 0.642).
-UNAIMED_BY_DEFAULT = frozenset(
-    {
-        EventType.AGREE,
-        EventType.CONSULT,
-        EventType.COOPERATE,
-        EventType.MOBILIZE,
-        EventType.REJECT,
-        EventType.RETREAT,
-    }
-)
-
-
-def _at_a_border(candidate: Candidate, sent: Span) -> bool:
-    """Forces moved to or from a border: they face its other side, named or not."""
-    return candidate.event in FORCE_MOVES and any(t.lemma_.lower() in BORDER_LEMMAS for t in sent)
-
-
-def _unnamed_target(coder: Coder, token: Token, candidate: Candidate, sent: Span) -> None:
-    """An act whose sentence names no target: aimed at the actor's own country for domestic
-    kinds of act, at nobody for acts that are often aimed at nobody in particular, else at the
-    country the document is about besides the actor's; a joint act of co-actors has none."""
-    codes = {m.entity.code for m in candidate.actors}
-    if len(codes) >= 2:
-        return  # a joint act of co-actors ("Armenia and Azerbaijan agreed"): no third party
-    own = [c for c in codes if is_country(c)]
-    if candidate.event in DOMESTIC_BY_DEFAULT and len(own) == 1:
-        target: str | None = own[0]
-    elif candidate.event in UNAIMED_BY_DEFAULT and not _at_a_border(candidate, sent):
-        target = None
-    else:
-        target = coder.resolver.ctx.main_country(besides=codes)
-    if target is not None:
-        entity = coder.resolver.country_entity(target)
-        candidate.recipients = [coder.resolver.implied(token, entity, sent)]
-
-
 def _supported_rules(
     coder: Coder, sent: Span, reading: Reading, seen: set[int], consumed: set[int]
 ) -> list[Candidate]:
@@ -293,6 +166,16 @@ def _supported_rules(
     return out
 
 
+def _a_construction_over(coder: Coder, rule: Rule, item: Detected) -> bool:
+    """A lexicon rule that needs both an object of its class and a preposition names a
+    construction ("deployed kamikaze drones into Ukraine": ASSAULT, not MOBILIZE); of the same
+    quad class, its type speaks over the detector's, which has seen few of them."""
+    if rule.event == item.event or not (rule.object_required and rule.preps):
+        return False
+    quad = coder.ontology.spec(rule.event).quad
+    return quad == coder.ontology.spec(item.event).quad
+
+
 def code_detected(
     coder: Coder, sent: Span, reading: Reading, roles: RoleTagger | None = None
 ) -> list[Candidate]:
@@ -307,7 +190,8 @@ def code_detected(
             continue
         seen.add(token.i)
         rule = coder.matcher.match(token, consumed)
-        if rule is None or rule.event != item.event:
+        construction = rule is not None and _a_construction_over(coder, rule, item)
+        if rule is None or (rule.event != item.event and not construction):
             rule = _generic(token, item.event, item.p)
         obj = None if rule.nominal else direct_object(token)
         candidate = coder.code_token(token, rule, sent, obj, conventions=False)
@@ -318,14 +202,16 @@ def code_detected(
             # the argument tagger read the sentence with this trigger marked; where it names a
             # party the knowledge base resolves, it speaks over the parse rules (measured on dev:
             # actor F1 0.72 -> 0.75 over keeping a lexicon rule's arguments)
-            _with_tagged_arguments(coder, sent, candidate, roles, item, reading.arguments)
+            with_tagged_arguments(
+                coder, sent, candidate, roles, (item.start, item.end), reading.arguments
+            )
         if candidate.status not in GRAMMAR_STATUSES:
             candidate.status = item.status
         if candidate.status == Status.ALLEGED:
-            _not_the_claimant(candidate, parsed_actors)
+            not_the_claimant(candidate, parsed_actors)
         if not candidate.recipients:
-            _unnamed_target(coder, token, candidate, sent)
-        if item.mode is not None:
+            unnamed_target(coder, token, candidate, sent)
+        if item.mode is not None and not construction:
             candidate.mode = item.mode
         if offered(token, candidate.event) and candidate.status not in GRAMMAR_STATUSES:
             # "said it was willing to withdraw its troops": the offer is the event, and it has
@@ -461,31 +347,3 @@ def _sent_to_a_border(coder: Coder, candidate: Candidate) -> None:
     words = {t.lemma_.lower() for t in (*candidate.words, *candidate.trigger.subtree)}
     candidate.event = EventType.MOBILIZE
     candidate.mode = "weapons" if words & _WEAPONRY else "troops"
-
-
-def _not_the_claimant(candidate: Candidate, parsed: list[ActorMention]) -> None:
-    """An alleged act is another party's than its claimant's ("Belarusian border guards said
-    Ukrainian formations were spotted": UKR, claimed by BLR): words of the claimant taken for the
-    actor give way to the other actors, else to those the parse found."""
-    claimant = candidate.claimed_by
-    if claimant is None:
-        return
-    kept = [a for a in candidate.actors if not _overlap(a, claimant)]
-    if not kept:
-        kept = [a for a in parsed if not _overlap(a, claimant)]
-    if kept and kept != candidate.actors:
-        candidate.actors = kept
-        candidate.recipients = [
-            m for m in candidate.recipients if not any(_same_party(m, a) for a in kept)
-        ]
-
-
-def _overlap(a: ActorMention, b: ActorMention) -> bool:
-    return a.start < b.end and b.start < a.end
-
-
-def _same_party(a: ActorMention, b: ActorMention) -> bool:
-    overlap = _overlap(a, b)
-    same = a.entity.entity_id is not None and a.entity.entity_id == b.entity.entity_id
-    alike = a.entity.code == b.entity.code and a.entity.sector == b.entity.sector
-    return overlap or same or alike

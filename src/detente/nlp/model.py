@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from detente.actors import KnowledgeBase
+from detente.actors.kb import CALENDAR_WORDS, place_first_names
 from detente.errors import ConfigError
 from detente.nlp.defaults import DEFAULT_MODEL
 
@@ -93,6 +94,7 @@ class ActorMatcher:
 
     def __init__(self, nlp: Language, kb: KnowledgeBase) -> None:
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.first_names = kb.given_names() | place_first_names()
         self.keys: dict[int, str] = {}
         grouped: dict[str, list[str]] = {}
         for pattern in kb.patterns():
@@ -105,17 +107,53 @@ class ActorMatcher:
         matches = self.matcher(doc)
         if not matches:
             return doc
+        starts = {start: self.keys[match] for match, start, _ in matches}
         spans = [
             Span(doc, start, end, label="ACTOR", span_id=self.keys[match])
             for match, start, end in matches
             if (end == len(doc) or doc[end].text != "$")  # "US $50 million" is money, not a party
             and not (self.keys[match].startswith("region:") and _inside_a_name(doc, start, end))
+            and not self._first_name(doc, start, end, self.keys[match], starts)
         ]
         chosen = filter_spans(spans)
         taken = {i for span in chosen for i in range(span.start, span.end)}
         others = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
         doc.ents = sorted([*others, *chosen], key=lambda span: span.start)
         return doc
+
+    def _first_name(self, doc: Doc, start: int, end: int, key: str, starts: dict[int, str]) -> bool:
+        """Whether a place's name is a person's given name here: a given name directly before
+        a surname ("Victoria Nuland", "Chad Wolf", "Santiago Peña"; not "Jordan Valley")."""
+        if end != start + 1 or end == len(doc) or not key.startswith(_PLACE_KEYS):
+            return False
+        if doc[start].lower_ not in self.first_names:
+            return False
+        after = doc[end]
+        if not after.text[:1].isupper() or not doc[start].whitespace_:
+            return False
+        if starts.get(end, "").startswith("person:"):
+            return True
+        return (
+            end not in starts
+            and after.tag_ == "NNP"
+            and after.is_alpha
+            and after.lower_ not in CALENDAR_WORDS | _NAMED_THING_WORDS
+        )
+
+
+_PLACE_KEYS = ("country:", "capital:", "region:")
+# Words that follow a place's name in the names of its things ("Jordan Valley", "Victoria Police")
+_NAMED_THING_WORDS = frozenset(
+    {
+        *("valley", "river", "sea", "gulf", "lake", "basin", "falls", "island", "islands"),
+        *("police", "army", "forces", "government", "state", "city", "province", "region"),
+        *("street", "square", "airport", "port", "harbour", "harbor", "bay", "coast", "desert"),
+        *("times", "post", "news", "daily", "herald", "tribune", "telegraph", "journal"),
+        *("university", "college", "club", "cup", "league", "station", "road", "bridge"),
+        *("mountains", "hills", "plain", "plateau", "strait", "canal", "peninsula", "delta"),
+        *("national", "federal", "central", "north", "south", "east", "west", "fc"),
+    }
+)
 
 
 def _inside_a_name(doc: Doc, start: int, end: int) -> bool:
