@@ -79,3 +79,17 @@ def test_parties_a_place_s_name_before_a_surname_is_a_given_name(
         assert not any(k.endswith(f":{dropped}") for k in keys), keys
     if text.startswith("Santiago"):
         assert doc.ents[0].text == "Santiago Peña" and doc.ents[0].id_.startswith("person:")
+
+
+def test_parties_ngos_named_by_their_kind_are_ngo(res: Resources) -> None:
+    text = "Rights groups urged the authorities in Dushanbe to free the two journalists."
+    assert find(_events(text, res), "REQUEST", actor="NGO", recipient="TJK")
+
+
+def test_parties_a_surname_people_of_one_country_share_is_that_country(res: Resources) -> None:
+    events = extract_text(
+        "Sharif calls Modi, promises action over the attack on the air base.",
+        res,
+        published=dt.date(2016, 1, 5),
+    )
+    assert find(events, "CONSULT", actor="PAK", recipient="IND"), events

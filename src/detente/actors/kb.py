@@ -192,6 +192,29 @@ class KnowledgeBase:
                     given.update(alias.lower().split()[:-1])
         return frozenset(given)
 
+    def shared_surnames(self) -> dict[str, tuple[str, ...]]:
+        """Surnames (lower case) several people of one country share ("Sharif", "Rajapaksa",
+        "Aliyev") → their keys: alone, such a name is of that country, and the one of them in
+        office on the day if only one is. Words that are also given names or of the calendar
+        are left out, as for ``surnames``."""
+        found: dict[str, set[str]] = defaultdict(set)
+        given = self.given_names()
+        for key, entry in self.entries.items():
+            if entry.kind != "person":
+                continue
+            for alias in (entry.name, *entry.aliases):
+                words = alias.lower().split()
+                if len(words) >= 2 and words[-2] not in NAME_PARTICLES:
+                    found[words[-1]].add(key)
+        return {
+            name: tuple(sorted(keys))
+            for name, keys in found.items()
+            if len(keys) >= 2
+            and len({self.entries[k].country for k in keys}) == 1
+            and name not in given
+            and name not in CALENDAR_WORDS
+        }
+
     def surnames(self) -> dict[str, str]:
         """Unambiguous person surnames (lower case) → key, for tolerant matching of misspellings.
         A word is no one's surname alone when it is also a name's other part ("Hassan" of Hassan
@@ -233,9 +256,12 @@ def _norm(text: str) -> str:
 
 
 def _case_forms(alias: str) -> set[str]:
+    """An alias as written, and at a sentence's start ("the Pentagon", "rights groups")."""
     forms = {alias}
     if alias.startswith("the "):
         forms.add("The " + alias[4:])
+    elif alias[:1].islower():
+        forms.add(alias[:1].upper() + alias[1:])
     return forms
 
 

@@ -190,7 +190,11 @@ class Resolver:
         if agent:
             return agent
         if token.pos_ == "PROPN":
-            fuzzy = self._fuzzy(token, sent) or self._titled(token, sent)
+            fuzzy = (
+                self._fuzzy(token, sent)
+                or self._shared_surname(token, sent)
+                or self._titled(token, sent)
+            )
             if fuzzy:
                 return fuzzy
         found = self._organisation_compound(token, sent)
@@ -494,6 +498,23 @@ class Resolver:
             # Sultan Iskandar; "Lukashneko ordered" is Lukashenko)
             return []
         return [self.mention(token, entry.entity(self.ctx.day), sent)]
+
+    def _shared_surname(self, token: Token, sent: Span) -> list[ActorMention]:
+        """A surname several people of one country share ("Sharif calls Modi"): the one in
+        office on the day if only one is, else their country's government."""
+        keys = self.ctx.shared.get(token.lower_)
+        if not keys or not token.text[:1].isupper():
+            return []
+        entries = [self.kb.entries[k] for k in keys]
+        day = self.ctx.day
+        serving = [e for e in entries if day is not None and e.role_on(day) is not None]
+        if len(serving) == 1:
+            return [self.mention(token, serving[0].entity(day), sent)]
+        code = entries[0].country
+        if code is None:
+            return []
+        entity = self.country_entity(code)
+        return [self.mention(token, Entity(code, "GOV", entity.name, entity.entity_id), sent)]
 
     def all_mentions(self, sent: Span) -> list[ActorMention]:
         """Every named actor in the sentence (for the document's memory)."""

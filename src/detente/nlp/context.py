@@ -25,6 +25,7 @@ class Context:
     countries: list[str] = field(default_factory=list)
     border_pair: tuple[str, str] | None = None
     towns: Mapping[str, str] = field(default_factory=dict)  # lower-case place name → ISO3
+    shared: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # surname → people
     mentioned: Counter[str] = field(default_factory=Counter)  # country → mentions so far
     story: Counter[str] = field(default_factory=Counter)  # country → mentions in the whole text
     # people the knowledge base does not know, by each of their names, as first introduced

@@ -206,12 +206,7 @@ def _overlap(a: ActorMention, b: ActorMention) -> bool:
 
 
 def same_party(a: ActorMention, b: ActorMention) -> bool:
-    """The same words, entity, or country and sector; but two people the knowledge base knows
-    apart are two parties ("the attorney general will indict Prime Minister Netanyahu")."""
     overlap = _overlap(a, b)
-    ids = (a.entity.entity_id or "", b.entity.entity_id or "")
-    if not overlap and all(i.startswith("person:") for i in ids):
-        return ids[0] == ids[1]
     same = a.entity.entity_id is not None and a.entity.entity_id == b.entity.entity_id
     alike = a.entity.code == b.entity.code and a.entity.sector == b.entity.sector
     return overlap or same or alike

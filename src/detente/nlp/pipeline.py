@@ -80,6 +80,8 @@ class Resources:
     model: str
     detector: Detector | None = None
     budget: Budget = field(default_factory=Budget)  # limits on coding a document (nlp/budget.py)
+    # surnames several people of one country share (KnowledgeBase.shared_surnames)
+    shared_surnames: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def load(
@@ -105,6 +107,7 @@ def load(
         surnames=kb.surnames(),
         model=model,
         detector=detector,
+        shared_surnames=kb.shared_surnames(),
     )
 
 
@@ -286,7 +289,9 @@ def _code_parsed(
     reference, basis = reference_date(doc, light, res.kb, given)
     if basis == ReferenceBasis.GIVEN:
         doc = replace(doc, published=given)  # the caller's date is the document's date
-    ctx = Context(res.kb, reference, res.surnames, towns=res.gazetteer.towns)
+    ctx = Context(
+        res.kb, reference, res.surnames, towns=res.gazetteer.towns, shared=res.shared_surnames
+    )
     memory = Resolver(light, ctx, masked)
     # the countries the whole story speaks of: whose "police" its headline means
     ctx.story.update(
