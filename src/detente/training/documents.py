@@ -143,7 +143,6 @@ def _country_codes() -> frozenset[str]:
     return frozenset(codes | {"KOS"} | NON_STATE)
 
 
-
 def whole_word_occurrences(sentence: str, words: str) -> list[int]:
     """Where ``words`` starts in ``sentence`` as whole words: "he" is not found inside "the"."""
     out = []
@@ -156,6 +155,7 @@ def whole_word_occurrences(sentence: str, words: str) -> list[int]:
             out.append(at)
         at = sentence.find(words, at + 1)
     return out
+
 
 class _Checker:
     """Collects the problems of one record as ``path:line: message`` lines."""
