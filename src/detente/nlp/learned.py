@@ -167,10 +167,11 @@ def _supported_rules(
 
 
 def _a_construction_over(coder: Coder, rule: Rule, item: Detected) -> bool:
-    """A lexicon rule that needs both an object of its class and a preposition names a
-    construction ("deployed kamikaze drones into Ukraine": ASSAULT, not MOBILIZE); of the same
-    quad class, its type speaks over the detector's, which has seen few of them."""
-    if rule.event == item.event or not (rule.object_required and rule.preps):
+    """A lexicon rule that needs a preposition (and, if it names them, an object of its class)
+    names a construction ("deployed kamikaze drones into Ukraine", "fired anti-aircraft
+    batteries at Russia": ASSAULT, not MOBILIZE); of the same quad class, its type speaks over
+    the detector's, which has seen few of them."""
+    if rule.event == item.event or not rule.preps:
         return False
     quad = coder.ontology.spec(rule.event).quad
     return quad == coder.ontology.spec(item.event).quad
