@@ -387,3 +387,10 @@ def test_the_argument_tagger_reads_a_documents_triggers_together(res: Resources)
     (actor,), (recipient,) = together[0]
     assert (text[slice(*actor)], text[slice(*recipient)]) == ("Russia", "Ukraine")
     assert roles.arguments_of([]) == []
+
+
+def test_learned_a_struck_deal_is_an_agreement_and_a_prefix_no_act(res: Resources) -> None:
+    deal = _events("Moscow accused Lukashenko of striking a deal with Kyiv behind its back.", res)
+    assert not find(deal, "ASSAULT"), deal
+    title = _events("Belarus and Ukraine De-Escalate Military Tensions on the Border", res)
+    assert all(e.event_text.split()[0] != "De" for e in title), title
