@@ -194,21 +194,13 @@ class KnowledgeBase:
 
     def shared_surnames(self) -> dict[str, tuple[str, ...]]:
         """Surnames (lower case) several people of one country share ("Sharif", "Rajapaksa",
-        "Aliyev") → their keys: alone, such a name is of that country, and the one of them in
-        office on the day if only one is. Words that are also given names or of the calendar
+        "Shinawatra") → their keys: alone, such a name is of that country, and the one of them
+        in office on the day if only one is. Words that are also given names or of the calendar
         are left out, as for ``surnames``."""
-        found: dict[str, set[str]] = defaultdict(set)
         given = self.given_names()
-        for key, entry in self.entries.items():
-            if entry.kind != "person":
-                continue
-            for alias in (entry.name, *entry.aliases):
-                words = alias.lower().split()
-                if len(words) >= 2 and words[-2] not in NAME_PARTICLES:
-                    found[words[-1]].add(key)
         return {
             name: tuple(sorted(keys))
-            for name, keys in found.items()
+            for name, keys in self._surname_holders(whole_names=False).items()
             if len(keys) >= 2
             and len({self.entries[k].country for k in keys}) == 1
             and name not in given
@@ -220,8 +212,17 @@ class KnowledgeBase:
         A word is no one's surname alone when it is also a name's other part ("Hassan" of Hassan
         Rouhani besides Jafar Hassan), the end of a patronymic ("bin Mubarak"), or a word of the
         calendar (Godwin Friday)."""
-        found: dict[str, set[str]] = defaultdict(set)
         given = self.given_names()
+        return {
+            name: next(iter(keys))
+            for name, keys in self._surname_holders(whole_names=True).items()
+            if len(keys) == 1 and name not in given and name not in CALENDAR_WORDS
+        }
+
+    def _surname_holders(self, *, whole_names: bool) -> dict[str, set[str]]:
+        """The last word of each person's names (not of a patronymic: "bin Mubarak") → the
+        people whose name ends so; with ``whole_names``, one-word names ("Lula") count too."""
+        found: dict[str, set[str]] = defaultdict(set)
         for key, entry in self.entries.items():
             if entry.kind != "person":
                 continue
@@ -229,12 +230,9 @@ class KnowledgeBase:
                 words = alias.lower().split()
                 if len(words) >= 2 and words[-2] in NAME_PARTICLES:
                     continue
-                found[words[-1]].add(key)
-        return {
-            name: next(iter(keys))
-            for name, keys in found.items()
-            if len(keys) == 1 and name not in given and name not in CALENDAR_WORDS
-        }
+                if len(words) >= 2 or whole_names:
+                    found[words[-1]].add(key)
+        return found
 
     def lookup(self, text: str, day: dt.date | None = None) -> list[Entity]:
         return [entry.entity(day) for entry in self.by_alias(text)]
