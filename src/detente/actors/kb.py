@@ -182,6 +182,7 @@ class KnowledgeBase:
                     out.append({"label": "ACTOR", "pattern": form, "id": key})
         return out
 
+    @cached_property
     def given_names(self) -> frozenset[str]:
         """Words (lower case) that are a given name or other non-final part of a person's name
         in the knowledge base."""
@@ -197,7 +198,7 @@ class KnowledgeBase:
         "Shinawatra") → their keys: alone, such a name is of that country, and the one of them
         in office on the day if only one is. Words that are also given names or of the calendar
         are left out, as for ``surnames``."""
-        given = self.given_names()
+        given = self.given_names
         return {
             name: tuple(sorted(keys))
             for name, keys in self._surname_holders(whole_names=False).items()
@@ -212,7 +213,7 @@ class KnowledgeBase:
         A word is no one's surname alone when it is also a name's other part ("Hassan" of Hassan
         Rouhani besides Jafar Hassan), the end of a patronymic ("bin Mubarak"), or a word of the
         calendar (Godwin Friday)."""
-        given = self.given_names()
+        given = self.given_names
         return {
             name: next(iter(keys))
             for name, keys in self._surname_holders(whole_names=True).items()

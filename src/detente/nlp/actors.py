@@ -8,6 +8,8 @@ surnames.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rapidfuzz import fuzz, process
 from spacy.tokens import Doc, Span, Token
 
@@ -513,8 +515,8 @@ class Resolver:
         code = entries[0].country
         if code is None:
             return []
-        entity = self.country_entity(code)
-        return [self.mention(token, Entity(code, "GOV", entity.name, entity.entity_id), sent)]
+        government = replace(self.country_entity(code), sector="GOV")
+        return [self.mention(token, government, sent)]
 
     def all_mentions(self, sent: Span) -> list[ActorMention]:
         """Every named actor in the sentence (for the document's memory)."""

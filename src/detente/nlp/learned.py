@@ -97,13 +97,9 @@ def _head(sent: Span, found: Detected) -> Token | None:
 
 def _a_prefix(token: Token) -> bool:
     """A word's prefix cut off by a hyphen ("De-Escalate", "re-deploy", "anti-government")."""
-    nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
-    return (
-        token.lower_ in _PREFIXES
-        and not token.whitespace_
-        and nxt is not None
-        and nxt.text in ("-", "‑")
-    )
+    if token.lower_ not in _PREFIXES or token.whitespace_ or token.i + 1 == len(token.doc):
+        return False
+    return token.nbor(1).text in ("-", "‑")
 
 
 _PREFIXES = frozenset(

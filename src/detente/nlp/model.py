@@ -94,7 +94,7 @@ class ActorMatcher:
 
     def __init__(self, nlp: Language, kb: KnowledgeBase) -> None:
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.first_names = kb.given_names() | place_first_names()
+        self.first_names = kb.given_names | place_first_names()
         self.keys: dict[int, str] = {}
         grouped: dict[str, list[str]] = {}
         for pattern in kb.patterns():
@@ -137,7 +137,7 @@ class ActorMatcher:
             end not in starts
             and after.tag_ == "NNP"
             and after.is_alpha
-            and after.lower_ not in CALENDAR_WORDS | _NAMED_THING_WORDS
+            and after.lower_ not in _NOT_SURNAMES
         )
 
 
@@ -154,6 +154,7 @@ _NAMED_THING_WORDS = frozenset(
         *("national", "federal", "central", "north", "south", "east", "west", "fc"),
     }
 )
+_NOT_SURNAMES = CALENDAR_WORDS | _NAMED_THING_WORDS  # words after a place that name no person
 
 
 def _inside_a_name(doc: Doc, start: int, end: int) -> bool:
